@@ -1,0 +1,99 @@
+/* vn_transport: how the host shim reaches a vionic function.  An ops table; backends embed
+ * struct vn_tr and recover themselves with container_of.  Nothing above this header knows
+ * which backend it has.  Every call that can fail returns 0 or a negative errno. */
+#ifndef VN_TRANSPORT_H
+#define VN_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VN_WUR __attribute__((warn_unused_result))
+
+struct vn_tr;
+
+/* A DMA-able buffer: the CPU sees va, the device iova (which is never va). */
+struct vn_dma {
+    void *va;
+    uint64_t iova;
+    size_t len;
+};
+
+struct vn_tr_ops {
+    const char *name;
+    int (*cfg_read)(struct vn_tr *tr, uint32_t off, unsigned size, uint32_t *val);
+    int (*cfg_write)(struct vn_tr *tr, uint32_t off, unsigned size, uint32_t val);
+    int (*bar_read)(struct vn_tr *tr, unsigned bar, uint64_t off, unsigned size, uint32_t *val);
+    int (*bar_write)(struct vn_tr *tr, unsigned bar, uint64_t off, unsigned size, uint32_t val);
+    int (*dma_alloc)(struct vn_tr *tr, size_t len, struct vn_dma *out);
+    void (*dma_free)(struct vn_tr *tr, struct vn_dma *dma);
+    /* Set up nvec MSI-X vectors (the backend programs the table or asks VFIO to). */
+    int (*irq_setup)(struct vn_tr *tr, unsigned nvec);
+    /* Wait up to timeout_ns (device time) for an interrupt; *fired gets the vectors that
+     * fired since the last call (bit v for vector v < 64) and they are cleared.  Returns 0
+     * (possibly with *fired == 0 on timeout). */
+    int (*irq_wait)(struct vn_tr *tr, uint64_t timeout_ns, uint64_t *fired);
+    /* Let device time pass (a poll interval): the sim backend runs the model, pci sleeps. */
+    void (*delay)(struct vn_tr *tr, uint64_t ns);
+    void (*close)(struct vn_tr *tr);
+};
+
+struct vn_tr {
+    const struct vn_tr_ops *ops;
+};
+
+static inline VN_WUR int vn_tr_cfg_read(struct vn_tr *t, uint32_t off, unsigned size, uint32_t *v)
+{
+    return t->ops->cfg_read(t, off, size, v);
+}
+static inline VN_WUR int vn_tr_cfg_write(struct vn_tr *t, uint32_t off, unsigned size, uint32_t v)
+{
+    return t->ops->cfg_write(t, off, size, v);
+}
+static inline VN_WUR int vn_tr_bar_read(struct vn_tr *t, unsigned bar, uint64_t off, unsigned size,
+                                        uint32_t *v)
+{
+    return t->ops->bar_read(t, bar, off, size, v);
+}
+static inline VN_WUR int vn_tr_bar_write(struct vn_tr *t, unsigned bar, uint64_t off, unsigned size,
+                                         uint32_t v)
+{
+    return t->ops->bar_write(t, bar, off, size, v);
+}
+static inline VN_WUR int vn_tr_dma_alloc(struct vn_tr *t, size_t len, struct vn_dma *out)
+{
+    return t->ops->dma_alloc(t, len, out);
+}
+static inline void vn_tr_dma_free(struct vn_tr *t, struct vn_dma *d)
+{
+    t->ops->dma_free(t, d);
+}
+static inline VN_WUR int vn_tr_irq_setup(struct vn_tr *t, unsigned nvec)
+{
+    return t->ops->irq_setup(t, nvec);
+}
+static inline VN_WUR int vn_tr_irq_wait(struct vn_tr *t, uint64_t timeout_ns, uint64_t *fired)
+{
+    return t->ops->irq_wait(t, timeout_ns, fired);
+}
+static inline void vn_tr_delay(struct vn_tr *t, uint64_t ns)
+{
+    t->ops->delay(t, ns);
+}
+static inline void vn_tr_close(struct vn_tr *t)
+{
+    if (t)
+        t->ops->close(t);
+}
+
+/* The sim backend: a vn_model with the host-mode firmware, in this process. */
+struct vn_model;
+struct vn_tr_sim_opts {
+    uint32_t dma_latency;   /* cycles, 0: default */
+    uint32_t dma_max_reads; /* 0: default */
+    const char *fst_path;   /* NULL: no waveform */
+};
+VN_WUR int vn_tr_sim_open(const struct vn_tr_sim_opts *opts, struct vn_tr **out);
+/* The model behind a sim transport, for the testbench (MAC models, stats, stepping). */
+struct vn_model *vn_tr_sim_model(struct vn_tr *tr);
+
+#endif
