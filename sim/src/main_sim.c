@@ -1,0 +1,170 @@
+/* vionic-sim: run a named scenario on the simulated vionic device. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json.h"
+#include "scenario.h"
+#include "vn_model.h"
+
+static const char *prog = "vionic-sim";
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: %s [options]\n"
+            "Runs a scenario on the cycle model of the vionic virtio-net device (RTL + firmware)\n"
+            "driven by the host shim's user-space driver. Exit status 0 = pass, 1 = fail, 2 = usage.\n\n"
+            "  --scenario NAME   scenario to run (default demo; --list shows them)\n"
+            "  --seed N          seed of the randomised parts (default 1); printed in the summary\n"
+            "  --queues N        queue pairs the driver uses (default: all the device has)\n"
+            "  --packets N       frames to send (default 2000)\n"
+            "  --ring-size N     ring size of each data queue (default: device maximum)\n"
+            "  --frame-len N     send frames of N bytes only (60..1514; default mixed)\n"
+            "  --dma-latency N   modeled host round trip in cycles (default 250 = 1 us)\n"
+            "  --trace FILE.fst  write a waveform (slow)\n"
+            "  --pcap FILE.pcap  write every frame the device transmits\n"
+            "  --json            print the result as one JSON object\n"
+            "  --corrupt-frame N test hook: flip a byte of the Nth looped-back frame (must fail)\n"
+            "  --list            list the scenarios\n"
+            "  --help            this text\n",
+            prog);
+}
+
+static void print_json(const struct scen_opts *o, const struct scen_result *r)
+{
+    struct vn_json j;
+    double us = (double)r->cycles * 1e6 / VN_MODEL_CLOCK_HZ;
+    vn_json_begin(&j, stdout);
+    vn_json_str(&j, "scenario", o->name);
+    vn_json_bool(&j, "pass", r->pass);
+    vn_json_u64(&j, "seed", o->seed);
+    vn_json_u64(&j, "queues", r->queues);
+    vn_json_hex(&j, "device_features", r->device_features);
+    vn_json_hex(&j, "driver_features", r->driver_features);
+    vn_json_u64(&j, "packets", o->packets);
+    vn_json_u64(&j, "tx_frames", r->tx_frames);
+    vn_json_u64(&j, "rx_frames", r->rx_frames);
+    vn_json_u64(&j, "rx_ok", r->rx_ok);
+    vn_json_u64(&j, "rx_bad", r->rx_bad);
+    vn_json_u64(&j, "missing", r->missing);
+    vn_json_u64(&j, "bytes", r->bytes);
+    vn_json_u64(&j, "rx_drops", r->rx_drops);
+    vn_json_u64(&j, "irqs", r->irqs);
+    vn_json_u64(&j, "dma_reads", r->dma_reads);
+    vn_json_u64(&j, "dma_writes", r->dma_writes);
+    vn_json_u64(&j, "dma_faults", r->dma_faults);
+    vn_json_u64(&j, "traffic_cycles", r->cycles);
+    vn_json_u64(&j, "total_cycles", r->total_cycles);
+    vn_json_dbl(&j, "modeled_mpps", us > 0 ? (double)r->rx_ok / us : 0);
+    vn_json_dbl(&j, "modeled_gbps", us > 0 ? (double)r->bytes * 8 / us / 1e3 : 0);
+    vn_json_dbl(&j, "wall_s", r->wall_s);
+    vn_json_dbl(&j, "sim_cycles_per_s", r->wall_s > 0 ? (double)r->total_cycles / r->wall_s : 0);
+    if (r->error[0])
+        vn_json_str(&j, "error", r->error);
+    vn_json_end(&j);
+}
+
+static void print_human(const struct scen_opts *o, const struct scen_result *r)
+{
+    double us = (double)r->cycles * 1e6 / VN_MODEL_CLOCK_HZ;
+    printf("vionic-sim: scenario %s, seed %llu, %u queue pair%s\n", o->name,
+           (unsigned long long)o->seed, r->queues, r->queues == 1 ? "" : "s");
+    printf("  features   device 0x%llx, negotiated 0x%llx\n", (unsigned long long)r->device_features,
+           (unsigned long long)r->driver_features);
+    if (r->tx_frames || r->rx_frames) {
+        printf("  frames     %llu sent, %llu received intact, %llu bad, %llu missing, %llu dropped\n",
+               (unsigned long long)r->tx_frames, (unsigned long long)r->rx_ok,
+               (unsigned long long)r->rx_bad, (unsigned long long)r->missing,
+               (unsigned long long)r->rx_drops);
+        printf("  modeled    %llu cycles = %.1f us at 250 MHz: %.3f Mpps, %.2f Gb/s (TX+RX loop)\n",
+               (unsigned long long)r->cycles, us, us > 0 ? (double)r->rx_ok / us : 0,
+               us > 0 ? (double)r->bytes * 8 / us / 1e3 : 0);
+        printf("  host       %llu interrupts, %llu DMA reads, %llu DMA writes, %llu faults\n",
+               (unsigned long long)r->irqs, (unsigned long long)r->dma_reads,
+               (unsigned long long)r->dma_writes, (unsigned long long)r->dma_faults);
+    }
+    printf("  simulator  %llu cycles in %.2f s wall = %.2f M cycles/s\n",
+           (unsigned long long)r->total_cycles, r->wall_s,
+           r->wall_s > 0 ? (double)r->total_cycles / r->wall_s / 1e6 : 0);
+    if (r->pass)
+        printf("PASS\n");
+    else
+        printf("FAIL: %s\n", r->error[0] ? r->error : "see above");
+}
+
+int main(int argc, char **argv)
+{
+    struct scen_opts o = {.name = "demo", .seed = 1, .packets = 2000, .corrupt_frame = -1};
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        uint64_t n;
+#define NUM(opt, lo, hi, dst)                                                                 \
+    if (!strcmp(a, opt)) {                                                                    \
+        if (vn_cli_u64(prog, opt, v, lo, hi, &n))                                             \
+            return 2;                                                                         \
+        dst = n;                                                                              \
+        i++;                                                                                  \
+        continue;                                                                             \
+    }
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        }
+        if (!strcmp(a, "--list")) {
+            for (const struct scenario *s = vn_scenarios; s->name; s++)
+                printf("%-12s %s\n", s->name, s->summary);
+            return 0;
+        }
+        if (!strcmp(a, "--json")) {
+            json = 1;
+            continue;
+        }
+        if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
+            o.verbose = 1;
+            continue;
+        }
+        NUM("--seed", 0, UINT64_MAX, o.seed)
+        NUM("--queues", 1, 64, o.queues)
+        NUM("--packets", 1, 100000000, o.packets)
+        NUM("--ring-size", 1, 32768, o.ring_size)
+        NUM("--frame-len", 60, 1514, o.frame_len)
+        NUM("--dma-latency", 1, 100000, o.dma_latency)
+        NUM("--corrupt-frame", 0, UINT64_MAX >> 1, o.corrupt_frame)
+#undef NUM
+        if (!strcmp(a, "--scenario") || !strcmp(a, "--trace") || !strcmp(a, "--pcap")) {
+            if (!v) {
+                fprintf(stderr, "%s: %s needs a value (see --help)\n", prog, a);
+                return 2;
+            }
+            if (!strcmp(a, "--scenario"))
+                o.name = v;
+            else if (!strcmp(a, "--trace"))
+                o.fst_path = v;
+            else
+                o.pcap_path = v;
+            i++;
+            continue;
+        }
+        fprintf(stderr, "%s: unknown option '%s' (see --help)\n", prog, a);
+        return 2;
+    }
+    const struct scenario *s = vn_scenario_find(o.name);
+    if (!s) {
+        fprintf(stderr, "%s: no scenario '%s'; --list shows them\n", prog, o.name);
+        return 2;
+    }
+    struct scen_result r;
+    memset(&r, 0, sizeof(r));
+    double t0 = vn_wall_seconds();
+    s->run(&o, &r);
+    r.wall_s = vn_wall_seconds() - t0;
+    if (json)
+        print_json(&o, &r);
+    else
+        print_human(&o, &r);
+    return r.pass ? 0 : 1;
+}
