@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "replay.h"
 #include "scenario.h"
 #include "vn_model.h"
 
@@ -26,6 +27,7 @@ static void usage(FILE *f)
             "  --trace FILE.fst  write a waveform (slow)\n"
             "  --pcap FILE.pcap  write every frame the device transmits\n"
             "  --json            print the result as one JSON object\n"
+            "  --replay FILE     replay a real driver's register trace (../shared/traces format)\n"
             "  --corrupt-frame N test hook: flip a byte of the Nth looped-back frame (must fail)\n"
             "  --list            list the scenarios\n"
             "  --help            this text\n",
@@ -94,10 +96,56 @@ static void print_human(const struct scen_opts *o, const struct scen_result *r)
         printf("FAIL: %s\n", r->error[0] ? r->error : "see above");
 }
 
+static int run_replay(const char *path, const struct scen_opts *o, int json)
+{
+    struct vn_replay_opts ro = {.dma_latency = o->dma_latency, .fst_path = o->fst_path,
+                                .progress = o->verbose};
+    struct vn_replay_result r;
+    double t0 = vn_wall_seconds();
+    int rc = vn_replay_run(path, &ro, &r);
+    double wall = vn_wall_seconds() - t0;
+    if (json) {
+        struct vn_json j;
+        vn_json_begin(&j, stdout);
+        vn_json_str(&j, "replay", path);
+        vn_json_bool(&j, "pass", r.pass);
+        vn_json_u64(&j, "accesses", r.ops);
+        vn_json_u64(&j, "violations", r.violations);
+        vn_json_u64(&j, "differences", r.differences);
+        vn_json_u64(&j, "skipped", r.skipped);
+        vn_json_u64(&j, "poll_reads", r.polls);
+        vn_json_u64(&j, "queue_resets", r.queue_resets);
+        vn_json_u64(&j, "dma_accesses", r.dma_accesses);
+        vn_json_u64(&j, "msi_writes", r.msi_writes);
+        vn_json_u64(&j, "cycles", r.cycles);
+        vn_json_dbl(&j, "wall_s", wall);
+        if (r.error[0])
+            vn_json_str(&j, "error", r.error);
+        vn_json_end(&j);
+    } else {
+        printf("vionic-sim: replay of %s\n", path);
+        printf("  %llu accesses, %llu extra poll reads, %llu queue resets completed, %llu cycles\n",
+               (unsigned long long)r.ops, (unsigned long long)r.polls,
+               (unsigned long long)r.queue_resets, (unsigned long long)r.cycles);
+        printf("  %llu values differ from the reference device (allowed), %llu platform accesses "
+               "skipped\n  %llu device DMA accesses, %llu MSI-X messages\n",
+               (unsigned long long)r.differences, (unsigned long long)r.skipped,
+               (unsigned long long)r.dma_accesses, (unsigned long long)r.msi_writes);
+        if (r.pass)
+            printf("PASS\n");
+        else
+            printf("FAIL: %s\n", r.error[0] ? r.error : "protocol violation");
+    }
+    if (rc && !r.pass && !json)
+        fprintf(stderr, "%s: %s\n", prog, r.error);
+    return r.pass ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     struct scen_opts o = {.name = "demo", .seed = 1, .packets = 2000, .corrupt_frame = -1};
     int json = 0;
+    const char *replay = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -135,13 +183,16 @@ int main(int argc, char **argv)
         NUM("--dma-latency", 1, 100000, o.dma_latency)
         NUM("--corrupt-frame", 0, UINT64_MAX >> 1, o.corrupt_frame)
 #undef NUM
-        if (!strcmp(a, "--scenario") || !strcmp(a, "--trace") || !strcmp(a, "--pcap")) {
+        if (!strcmp(a, "--scenario") || !strcmp(a, "--trace") || !strcmp(a, "--pcap") ||
+            !strcmp(a, "--replay")) {
             if (!v) {
                 fprintf(stderr, "%s: %s needs a value (see --help)\n", prog, a);
                 return 2;
             }
             if (!strcmp(a, "--scenario"))
                 o.name = v;
+            else if (!strcmp(a, "--replay"))
+                replay = v;
             else if (!strcmp(a, "--trace"))
                 o.fst_path = v;
             else
@@ -152,6 +203,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: unknown option '%s' (see --help)\n", prog, a);
         return 2;
     }
+    if (replay)
+        return run_replay(replay, &o, json);
     const struct scenario *s = vn_scenario_find(o.name);
     if (!s) {
         fprintf(stderr, "%s: no scenario '%s'; --list shows them\n", prog, o.name);
