@@ -1,0 +1,40 @@
+/* fw_devcfg.c: virtio_net_config as the driver reads it (DEVCFG0..7), and
+ * config_generation. */
+#include "fw_internal.h"
+#include "hal.h"
+
+_Static_assert(VN_FW_DEVCFG7 - VN_FW_DEVCFG0 == 4 * (FW_DEVCFG_WORDS - 1),
+               "DEVCFG0..7 are consecutive words covering the device cfg");
+_Static_assert(VN_DEVICE_NET_MAC_SIZE == 6 && VN_DEVICE_NET_STATUS_SIZE == 2 &&
+                   VN_DEVICE_NET_MAX_VIRTQUEUE_PAIRS_SIZE == 2 && VN_DEVICE_NET_MTU_SIZE == 2,
+               "virtio_net_config field widths");
+
+void fw_publish_devcfg(void)
+{
+    uint8_t b[VN_DEVICE_LEN];
+    static const uint8_t mac[VN_DEVICE_NET_MAC_SIZE] = {FW_MAC0, FW_MAC1, FW_MAC2,
+                                                        FW_MAC3, FW_MAC4, FW_MAC5};
+
+    for (uint32_t i = 0; i < VN_DEVICE_LEN; i++)
+        b[i] = 0; /* speed and duplex: SPEED_DUPLEX is not offered */
+    fw_bcopy(b + VN_DEVICE_NET_MAC, mac, sizeof mac);
+    fw_put_le16(b + VN_DEVICE_NET_STATUS, VN_NET_S_LINK_UP);
+    fw_put_le16(b + VN_DEVICE_NET_MAX_VIRTQUEUE_PAIRS, (uint16_t)fw_st.max_pairs);
+    fw_put_le16(b + VN_DEVICE_NET_MTU, VN_NET_MTU_DEFAULT);
+
+    bool changed = false;
+    for (uint32_t w = 0; w < FW_DEVCFG_WORDS; w++) {
+        uint32_t v = fw_le32(b + 4 * w);
+        if (!fw_st.devcfg_valid || fw_st.devcfg[w] != v) {
+            changed = true;
+            fw_st.devcfg[w] = v;
+            hal_write32(VN_FW_DEVCFG0 + 4 * w, v);
+        }
+    }
+    /* 4.1.4.3.1: a driver that read the old contents must see a new generation. */
+    if (changed && fw_st.devcfg_valid) {
+        fw_st.config_gen++;
+        hal_write32(VN_FW_CC_CONFIG_GENERATION, fw_st.config_gen);
+    }
+    fw_st.devcfg_valid = true;
+}

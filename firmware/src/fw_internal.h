@@ -1,0 +1,101 @@
+/* fw_internal.h: state and entry points shared by the firmware's own files.
+ *
+ * The RTL shadows are the firmware's record of everything per queue: the driver reads
+ * them back, and firmware reads them back too (QS_SEL, QS_*), so the firmware keeps no
+ * per-queue table and its size does not depend on the number of queues. */
+#ifndef VN_FW_INTERNAL_H
+#define VN_FW_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fw_util.h"
+#include "vionic_regs.h"
+
+/* The MAC the device reports: locally administered (0x02), then "VNIC", then 1. */
+#define FW_MAC0 0x02u
+#define FW_MAC1 0x56u
+#define FW_MAC2 0x4eu
+#define FW_MAC3 0x49u
+#define FW_MAC4 0x43u
+#define FW_MAC5 0x01u
+
+#define FW_BIT(n) ((uint64_t)1 << (n))
+#define FW_OFFERED                                                                         \
+    (FW_BIT(VN_F_VERSION_1) | FW_BIT(VN_F_ACCESS_PLATFORM) | FW_BIT(VN_F_MAC) |          \
+     FW_BIT(VN_F_STATUS) | FW_BIT(VN_F_MTU) | FW_BIT(VN_F_CTRL_VQ) | FW_BIT(VN_F_MQ))
+
+#define FW_DEVCFG_WORDS (VN_DEVICE_LEN / 4u)
+
+/* The value bits of a common cfg field of the given width in bytes. */
+#define FW_FIELD_MASK(bytes) ((bytes) >= 4 ? 0xffffffffu : (1u << (8u * ((bytes) & 3u))) - 1u)
+
+/* The control virtqueue as firmware serves it: copied from the shadows at enable. */
+struct fw_ctrlq {
+    bool live;   /* enabled by the driver */
+    bool broken; /* the driver corrupted it: no more service until reset */
+    uint16_t size;
+    uint16_t vector;
+    uint16_t last_avail;
+    uint16_t used_idx;
+    uint64_t desc, avail, used;
+};
+
+struct fw_state {
+    /* from FW_HWCFG */
+    uint32_t max_pairs;
+    uint32_t num_vectors;
+    uint32_t max_qsize;
+    uint32_t num_queues; /* 2 * max_pairs data queues + the control queue */
+    uint32_t ctrl_q;     /* 2 * max_pairs */
+
+    uint8_t status;        /* what CC_DEVICE_STATUS holds */
+    bool resetting;        /* a device reset waits for DEV_IDLE */
+    uint32_t drv_feat[2];  /* driver_feature words 0 and 1 as written, invalid bits too */
+    uint32_t drv_feat_hi;  /* bit w-2: word w (2..33) was written nonzero */
+    bool drv_feat_far;     /* a word beyond 33 was written nonzero */
+    uint64_t negotiated;   /* latched at FEATURES_OK */
+
+    uint32_t devcfg[FW_DEVCFG_WORDS];
+    bool devcfg_valid;
+    uint8_t config_gen;
+
+    struct fw_ctrlq cq;
+};
+
+extern struct fw_state fw_st;
+
+/* fw_main.c: every shadow but device_status to its reset value */
+void fw_defaults(void);
+
+/* fw_status.c */
+void fw_set_needs_reset(void);
+void fw_on_status(uint8_t v);
+bool fw_reset_start(void);  /* true: done; false: waiting for DEV_IDLE */
+bool fw_reset_finish(void); /* true: done (status 0 published) */
+
+/* fw_features.c */
+void fw_on_driver_feature(uint32_t sel, uint32_t v);
+bool fw_features_acceptable(void);
+uint64_t fw_features_written(void);
+void fw_features_reset(void);
+
+/* fw_queues.c */
+void fw_on_config_vector(uint32_t v);
+void fw_on_queue_write(uint32_t off, uint32_t q, uint32_t v);
+bool fw_queue_enabled(uint32_t q);
+void fw_queues_reset(void);
+
+/* fw_devcfg.c */
+void fw_publish_devcfg(void);
+
+/* fw_fdma.c: one mailbox transfer, 1..VN_FDMA_MAX bytes. 0 or -errno. */
+int fw_fdma_read(uint64_t addr, uint8_t *buf, uint32_t len);
+int fw_fdma_write(uint64_t addr, const uint8_t *buf, uint32_t len);
+
+/* fw_ctrlq.c */
+void fw_ctrlq_enable(uint32_t q);
+void fw_ctrlq_service(void);
+void fw_ctrlq_reset(void);
+
+#endif

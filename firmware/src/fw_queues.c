@@ -1,0 +1,133 @@
+/* fw_queues.c: config vector, per-queue setup and validation, queue enable. */
+#include "fw_internal.h"
+#include "hal.h"
+#include "virtio_ring.h"
+
+static uint32_t qs_read(uint32_t q, uint32_t reg)
+{
+    hal_write32(VN_FW_QS_SEL, q);
+    return hal_read32(reg);
+}
+
+static void qs_write(uint32_t q, uint32_t reg, uint32_t v)
+{
+    hal_write32(VN_FW_QS_SEL, q);
+    hal_write32(reg, v);
+}
+
+/* 4.1.5.1.2: a vector the table does not have reads back as NO_VECTOR */
+static uint32_t valid_vector(uint32_t v)
+{
+    return v < fw_st.num_vectors ? v : VN_MSIX_NO_VECTOR;
+}
+
+void fw_on_config_vector(uint32_t v)
+{
+    hal_write32(VN_FW_CC_CONFIG_MSIX_VECTOR, valid_vector(v));
+}
+
+bool fw_queue_enabled(uint32_t q)
+{
+    return q < fw_st.num_queues && qs_read(q, VN_FW_QS_ENABLE) != 0;
+}
+
+void fw_queues_reset(void)
+{
+    hal_write32(VN_FW_CC_CONFIG_MSIX_VECTOR, VN_MSIX_NO_VECTOR);
+    hal_write32(VN_FW_CC_NUM_QUEUES, fw_st.num_queues);
+    for (uint32_t q = 0; q < fw_st.num_queues; q++) {
+        hal_write32(VN_FW_QS_SEL, q);
+        hal_write32(VN_FW_QS_SIZE, fw_st.max_qsize);
+        hal_write32(VN_FW_QS_MSIX_VECTOR, VN_MSIX_NO_VECTOR);
+        hal_write32(VN_FW_QS_ENABLE, 0);
+        hal_write32(VN_FW_QS_RESET, 0);
+        hal_write32(VN_FW_QS_DESC_LO, 0);
+        hal_write32(VN_FW_QS_DESC_HI, 0);
+        hal_write32(VN_FW_QS_DRIVER_LO, 0);
+        hal_write32(VN_FW_QS_DRIVER_HI, 0);
+        hal_write32(VN_FW_QS_DEVICE_LO, 0);
+        hal_write32(VN_FW_QS_DEVICE_HI, 0);
+    }
+}
+
+static bool size_ok(uint32_t v)
+{
+    return v != 0 && (v & (v - 1)) == 0 && v <= fw_st.max_qsize;
+}
+
+static uint64_t qs_addr(uint32_t q, uint32_t lo_reg, uint32_t hi_reg)
+{
+    uint32_t lo = qs_read(q, lo_reg);
+    return fw_u64(lo, hal_read32(hi_reg));
+}
+
+static void program_engine(uint32_t q, uint64_t desc, uint64_t drv, uint64_t dev)
+{
+    hal_write32(VN_FW_QC_SEL, q);
+    hal_write32(VN_FW_QC_SIZE, qs_read(q, VN_FW_QS_SIZE));
+    hal_write32(VN_FW_QC_MSIX_VECTOR, hal_read32(VN_FW_QS_MSIX_VECTOR));
+    hal_write32(VN_FW_QC_DESC_LO, (uint32_t)desc);
+    hal_write32(VN_FW_QC_DESC_HI, (uint32_t)(desc >> 32));
+    hal_write32(VN_FW_QC_DRIVER_LO, (uint32_t)drv);
+    hal_write32(VN_FW_QC_DRIVER_HI, (uint32_t)(drv >> 32));
+    hal_write32(VN_FW_QC_DEVICE_LO, (uint32_t)dev);
+    hal_write32(VN_FW_QC_DEVICE_HI, (uint32_t)(dev >> 32));
+    hal_write32(VN_FW_QC_CMD, VN_QC_CMD_START);
+}
+
+static void enable(uint32_t q)
+{
+    if (!(fw_st.status & VN_STATUS_FEATURES_OK) || q >= fw_st.num_queues) {
+        fw_set_needs_reset();
+        return;
+    }
+    if (qs_read(q, VN_FW_QS_ENABLE))
+        return;
+    uint64_t desc = qs_addr(q, VN_FW_QS_DESC_LO, VN_FW_QS_DESC_HI);
+    uint64_t drv = qs_addr(q, VN_FW_QS_DRIVER_LO, VN_FW_QS_DRIVER_HI);
+    uint64_t dev = qs_addr(q, VN_FW_QS_DEVICE_LO, VN_FW_QS_DEVICE_HI);
+    if (desc % VQ_DESC_ALIGN || drv % VQ_AVAIL_ALIGN || dev % VQ_USED_ALIGN) {
+        fw_set_needs_reset();
+        return;
+    }
+    if (q < fw_st.ctrl_q)
+        program_engine(q, desc, drv, dev);
+    else
+        fw_ctrlq_enable(q);
+    qs_write(q, VN_FW_QS_ENABLE, 1);
+}
+
+void fw_on_queue_write(uint32_t off, uint32_t q, uint32_t v)
+{
+    uint32_t reg;
+
+    switch (off) {
+    case VN_COMMON_QUEUE_ENABLE:
+        /* The driver must not write 0 (4.1.4.3.2): ignored. */
+        if (v & FW_FIELD_MASK(VN_COMMON_QUEUE_ENABLE_SIZE))
+            enable(q);
+        return;
+    case VN_COMMON_QUEUE_SIZE: reg = VN_FW_QS_SIZE; break;
+    case VN_COMMON_QUEUE_MSIX_VECTOR: reg = VN_FW_QS_MSIX_VECTOR; break;
+    case VN_COMMON_QUEUE_DESC_LO: reg = VN_FW_QS_DESC_LO; break;
+    case VN_COMMON_QUEUE_DESC_HI: reg = VN_FW_QS_DESC_HI; break;
+    case VN_COMMON_QUEUE_DRIVER_LO: reg = VN_FW_QS_DRIVER_LO; break;
+    case VN_COMMON_QUEUE_DRIVER_HI: reg = VN_FW_QS_DRIVER_HI; break;
+    case VN_COMMON_QUEUE_DEVICE_LO: reg = VN_FW_QS_DEVICE_LO; break;
+    case VN_COMMON_QUEUE_DEVICE_HI: reg = VN_FW_QS_DEVICE_HI; break;
+    default:
+        return; /* queue_reset (RING_RESET is not offered) and read-only fields */
+    }
+    /* A queue that does not exist reads 0 everywhere; an enabled queue's setup is
+     * what the engine runs with, so the readback must stay the same. */
+    if (q >= fw_st.num_queues || qs_read(q, VN_FW_QS_ENABLE))
+        return;
+    if (reg == VN_FW_QS_SIZE) {
+        v &= FW_FIELD_MASK(VN_COMMON_QUEUE_SIZE_SIZE);
+        if (!size_ok(v))
+            return;
+    } else if (reg == VN_FW_QS_MSIX_VECTOR) {
+        v = valid_vector(v & FW_FIELD_MASK(VN_COMMON_QUEUE_MSIX_VECTOR_SIZE));
+    }
+    hal_write32(reg, v);
+}

@@ -1,0 +1,266 @@
+/* mock_hal.c: hal.h for unit tests, modelling the FW CSR window the way the RTL does. */
+#include "mock_hal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hal.h"
+
+struct mock mock;
+
+void mock_power_on(void)
+{
+    memset(&mock, 0, sizeof mock);
+}
+
+void mock_push(uint32_t kind, uint32_t off, uint32_t size, uint32_t data, uint32_t qsel)
+{
+    uint32_t log2 = size == 4 ? 2 : size == 2 ? 1 : 0;
+    if (mock.fifo_count == VN_EVT_FIFO_DEPTH) {
+        fprintf(stderr, "mock: event FIFO overflow (the RTL would stall the driver)\n");
+        abort();
+    }
+    struct mock_event *e = &mock.fifo[(mock.fifo_head + mock.fifo_count) % VN_EVT_FIFO_DEPTH];
+    e->info = VN_EVT_INFO_VALID | (kind << VN_EVT_INFO_KIND_SHIFT) |
+              (log2 << VN_EVT_INFO_SIZE_SHIFT) | (off & VN_EVT_INFO_OFF_MASK);
+    e->data = data;
+    e->qsel = qsel;
+    mock.fifo_count++;
+}
+
+uint32_t mock_reg(uint32_t addr)
+{
+    return mock.regs[addr / 4];
+}
+
+int mock_find_write(unsigned from, uint32_t addr, uint32_t val)
+{
+    int found = -1;
+    for (unsigned i = from; i < mock.log_len && i < MOCK_LOG_MAX; i++)
+        if (mock.log[i].addr == addr && mock.log[i].val == val)
+            found = (int)i;
+    return found;
+}
+
+static bool mem_ok(uint64_t addr, uint32_t len)
+{
+    return addr >= MOCK_MEM_BASE && addr - MOCK_MEM_BASE <= MOCK_MEM_SIZE &&
+           len <= MOCK_MEM_SIZE - (addr - MOCK_MEM_BASE);
+}
+
+uint8_t *mock_mem(uint64_t addr, uint32_t len)
+{
+    if (!mem_ok(addr, len)) {
+        fprintf(stderr, "mock: test used host address 0x%llx+%u outside fake memory\n",
+                (unsigned long long)addr, len);
+        abort();
+    }
+    return &mock.mem[addr - MOCK_MEM_BASE];
+}
+
+void mock_put16(uint64_t addr, uint16_t v)
+{
+    uint8_t *p = mock_mem(addr, 2);
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
+void mock_put32(uint64_t addr, uint32_t v)
+{
+    mock_put16(addr, (uint16_t)v);
+    mock_put16(addr + 2, (uint16_t)(v >> 16));
+}
+
+void mock_put64(uint64_t addr, uint64_t v)
+{
+    mock_put32(addr, (uint32_t)v);
+    mock_put32(addr + 4, (uint32_t)(v >> 32));
+}
+
+uint16_t mock_get16(uint64_t addr)
+{
+    const uint8_t *p = mock_mem(addr, 2);
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+uint32_t mock_get32(uint64_t addr)
+{
+    return mock_get16(addr) | ((uint32_t)mock_get16(addr + 2) << 16);
+}
+
+static struct mock_qs *qs_cur(void)
+{
+    uint32_t q = mock.regs[VN_FW_QS_SEL / 4];
+    return q < MOCK_QUEUES ? &mock.qs[q] : NULL;
+}
+
+static uint32_t *qs_field(struct mock_qs *s, uint32_t addr)
+{
+    switch (addr) {
+    case VN_FW_QS_SIZE: return &s->size;
+    case VN_FW_QS_MSIX_VECTOR: return &s->vector;
+    case VN_FW_QS_ENABLE: return &s->enable;
+    case VN_FW_QS_RESET: return &s->reset;
+    case VN_FW_QS_DESC_LO: return &s->desc_lo;
+    case VN_FW_QS_DESC_HI: return &s->desc_hi;
+    case VN_FW_QS_DRIVER_LO: return &s->driver_lo;
+    case VN_FW_QS_DRIVER_HI: return &s->driver_hi;
+    case VN_FW_QS_DEVICE_LO: return &s->device_lo;
+    case VN_FW_QS_DEVICE_HI: return &s->device_hi;
+    default: return NULL;
+    }
+}
+
+static uint64_t reg64(uint32_t lo)
+{
+    return mock_reg(lo) | ((uint64_t)mock_reg(lo + 4) << 32);
+}
+
+static void fdma(uint32_t cmd)
+{
+    uint64_t addr = reg64(VN_FW_FDMA_ADDR_LO);
+    uint32_t len = mock_reg(VN_FW_FDMA_LEN);
+    uint8_t *data = (uint8_t *)&mock.regs[VN_FW_FDMA_DATA0 / 4];
+
+    mock.fdma_cmds++;
+    mock.fdma_busy_left = mock.fdma_busy_reads;
+    if (len < 1 || len > VN_FDMA_MAX || !mem_ok(addr, len)) {
+        mock.fdma_faults++;
+        if (cmd == VN_FDMA_CMD_READ)
+            memset(data, 0, VN_FDMA_MAX);
+        return;
+    }
+    /* FDMA_DATA byte 0 of word 0 is the first byte: the host here is little endian. */
+    if (cmd == VN_FDMA_CMD_READ)
+        memcpy(data, &mock.mem[addr - MOCK_MEM_BASE], len);
+    else if (cmd == VN_FDMA_CMD_WRITE)
+        memcpy(&mock.mem[addr - MOCK_MEM_BASE], data, len);
+    else
+        mock.fdma_faults++;
+}
+
+uint32_t hal_read32(uint32_t addr)
+{
+    mock.cycles++;
+    if (addr % 4 || addr >= VN_FW_SIZE)
+        return 0;
+    const struct mock_event *head = mock.fifo_count ? &mock.fifo[mock.fifo_head] : NULL;
+    struct mock_qs *s;
+
+    switch (addr) {
+    case VN_FW_FW_ID: return VN_FW_ID_MAGIC;
+    case VN_FW_FW_HWCFG:
+        return (MOCK_PAIRS << VN_HWCFG_PAIRS_SHIFT) | (MOCK_VECTORS << VN_HWCFG_VECTORS_SHIFT) |
+               (MOCK_QSIZE_LOG2 << VN_HWCFG_QSIZE_LOG2_SHIFT);
+    case VN_FW_FW_CYCLE_LO: return (uint32_t)mock.cycles;
+    case VN_FW_EVT_INFO: return head ? head->info : 0;
+    case VN_FW_EVT_DATA: return head ? head->data : 0;
+    case VN_FW_EVT_QSEL: return head ? head->qsel : 0;
+    case VN_FW_DEV_IDLE:
+        mock.dev_idle_reads++;
+        return mock.draining ? 0 : VN_DEV_IDLE_IDLE;
+    case VN_FW_FDMA_STATUS:
+        if (mock.fdma_busy_left) {
+            mock.fdma_busy_left--;
+            return VN_FDMA_STATUS_BUSY;
+        }
+        return 0;
+    case VN_FW_QC_STATE: {
+        uint32_t q = mock_reg(VN_FW_QC_SEL);
+        return q < 2 * MOCK_PAIRS ? mock.qc[q].state : 0;
+    }
+    default:
+        break;
+    }
+    s = qs_cur();
+    if (qs_field(&mock.qs[0], addr))
+        return s ? *qs_field(s, addr) : 0;
+    return mock.regs[addr / 4];
+}
+
+void hal_write32(uint32_t addr, uint32_t val)
+{
+    mock.cycles++;
+    if (mock.log_len < MOCK_LOG_MAX)
+        mock.log[mock.log_len] = (struct mock_write){addr, val};
+    mock.log_len++;
+    if (addr % 4 || addr >= VN_FW_SIZE) {
+        mock.bad_writes++;
+        return;
+    }
+    switch (addr) {
+    case VN_FW_FW_ID:
+    case VN_FW_FW_HWCFG:
+    case VN_FW_FW_CYCLE_LO:
+    case VN_FW_FW_CYCLE_HI:
+    case VN_FW_EVT_INFO:
+    case VN_FW_EVT_DATA:
+    case VN_FW_EVT_QSEL:
+    case VN_FW_QC_STATE:
+    case VN_FW_QC_INDICES:
+    case VN_FW_DEV_IDLE:
+    case VN_FW_FDMA_STATUS:
+        mock.bad_writes++;
+        return;
+    case VN_FW_EVT_POP:
+        if (!mock.fifo_count) {
+            mock.bad_pops++;
+            return;
+        }
+        mock.fifo_head = (mock.fifo_head + 1) % VN_EVT_FIFO_DEPTH;
+        mock.fifo_count--;
+        mock.pops++;
+        return;
+    case VN_FW_QC_CMD: {
+        uint32_t q = mock_reg(VN_FW_QC_SEL);
+        if (q >= 2 * MOCK_PAIRS) {
+            mock.bad_qc++;
+            return;
+        }
+        struct mock_qc *c = &mock.qc[q];
+        if (val == VN_QC_CMD_START) {
+            c->size = mock_reg(VN_FW_QC_SIZE);
+            c->vector = mock_reg(VN_FW_QC_MSIX_VECTOR);
+            c->desc = reg64(VN_FW_QC_DESC_LO);
+            c->driver = reg64(VN_FW_QC_DRIVER_LO);
+            c->device = reg64(VN_FW_QC_DEVICE_LO);
+            c->state = VN_QSTATE_RUNNING;
+            c->starts++;
+        } else if (val == VN_QC_CMD_RESET) {
+            c->state = VN_QSTATE_IDLE;
+        } else {
+            mock.bad_qc++;
+        }
+        return;
+    }
+    case VN_FW_DEV_RESET:
+        if (val & 1) {
+            mock.dev_resets++;
+            for (unsigned q = 0; q < 2 * MOCK_PAIRS; q++)
+                mock.qc[q].state = VN_QSTATE_IDLE;
+        }
+        return;
+    case VN_FW_MSI_SEND:
+        if (mock.msi_count < MOCK_MSI_MAX)
+            mock.msi[mock.msi_count] = val & 0xffff;
+        mock.msi_count++;
+        return;
+    case VN_FW_CFG_IRQ:
+        if (val & 1)
+            mock.cfg_irqs++;
+        return;
+    case VN_FW_FDMA_CMD:
+        fdma(val);
+        return;
+    default:
+        break;
+    }
+    if (qs_field(&mock.qs[0], addr)) {
+        struct mock_qs *s = qs_cur();
+        if (s)
+            *qs_field(s, addr) = val;
+        return;
+    }
+    mock.regs[addr / 4] = val;
+}

@@ -1,0 +1,80 @@
+/* mock_hal.h: the FW CSR window as the RTL presents it, for host unit tests.
+ * Tests push driver writes into the event FIFO and inspect what firmware did: shadows,
+ * queue engine contexts, device control, interrupts, and fake host memory behind FDMA. */
+#ifndef VN_MOCK_HAL_H
+#define VN_MOCK_HAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vionic_regs.h"
+
+#define MOCK_PAIRS 4u
+#define MOCK_QUEUES (2u * MOCK_PAIRS + 1u)
+#define MOCK_CTRLQ (2u * MOCK_PAIRS)
+#define MOCK_VECTORS (2u * MOCK_PAIRS + 2u)
+#define MOCK_QSIZE_LOG2 10u
+#define MOCK_MEM_BASE 0x100000000ull /* above 4 GiB so the HI halves matter */
+#define MOCK_MEM_SIZE 0x10000u
+#define MOCK_LOG_MAX 8192u
+#define MOCK_MSI_MAX 64u
+
+struct mock_qs { /* per-queue common cfg shadow */
+    uint32_t size, vector, enable, reset;
+    uint32_t desc_lo, desc_hi, driver_lo, driver_hi, device_lo, device_hi;
+};
+
+struct mock_qc { /* a queue engine context as QC_CMD_START loaded it */
+    uint32_t size, vector;
+    uint64_t desc, driver, device;
+    uint32_t state;
+    unsigned starts;
+};
+
+struct mock_event {
+    uint32_t info, data, qsel;
+};
+
+struct mock_write {
+    uint32_t addr, val;
+};
+
+struct mock {
+    uint32_t regs[VN_FW_SIZE / 4]; /* plain storage: staging and RW registers */
+    struct mock_event fifo[VN_EVT_FIFO_DEPTH];
+    unsigned fifo_head, fifo_count, pops, bad_pops;
+    struct mock_qs qs[MOCK_QUEUES];
+    struct mock_qc qc[2 * MOCK_PAIRS];
+    unsigned bad_qc;        /* QC_CMD for a queue the engines do not have */
+    unsigned bad_writes;    /* writes to read-only registers or outside the window */
+    bool draining;          /* DEV_IDLE reads 0 while set */
+    unsigned dev_resets, dev_idle_reads, cfg_irqs;
+    uint32_t msi[MOCK_MSI_MAX];
+    unsigned msi_count;
+    unsigned fdma_busy_reads; /* FDMA_STATUS reads busy this many times after a command */
+    unsigned fdma_busy_left, fdma_cmds, fdma_faults;
+    uint8_t mem[MOCK_MEM_SIZE];
+    struct mock_write log[MOCK_LOG_MAX];
+    unsigned log_len;
+    uint64_t cycles;
+};
+
+extern struct mock mock;
+
+/* A freshly powered device (the RTL's reset values: every register 0). */
+void mock_power_on(void);
+/* The RTL pushing an event: kind EVT_KIND_*, offset in the region, access size. */
+void mock_push(uint32_t kind, uint32_t off, uint32_t size, uint32_t data, uint32_t qsel);
+uint32_t mock_reg(uint32_t addr);
+/* Index in the write log of the last write of val to addr at or after from; -1 if none. */
+int mock_find_write(unsigned from, uint32_t addr, uint32_t val);
+
+/* Fake host memory, by bus address. */
+uint8_t *mock_mem(uint64_t addr, uint32_t len);
+void mock_put16(uint64_t addr, uint16_t v);
+void mock_put32(uint64_t addr, uint32_t v);
+void mock_put64(uint64_t addr, uint64_t v);
+uint16_t mock_get16(uint64_t addr);
+uint32_t mock_get32(uint64_t addr);
+
+#endif
