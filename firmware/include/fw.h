@@ -1,6 +1,7 @@
 /* fw.h: the vionic firmware's entry points.  The firmware is event driven: fw_poll()
  * handles every pending event and advances any procedure in progress; it returns nonzero
- * while such a procedure still needs polling without a new event (a reset draining). */
+ * while such a procedure still needs polling without a new event (a device reset
+ * draining, a queue reset waiting for its engine to stop). */
 #ifndef VN_FW_H
 #define VN_FW_H
 

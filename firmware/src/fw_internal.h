@@ -2,7 +2,9 @@
  *
  * The RTL shadows are the firmware's record of everything per queue: the driver reads
  * them back, and firmware reads them back too (QS_SEL, QS_*), so the firmware keeps no
- * per-queue table and its size does not depend on the number of queues. */
+ * per-queue table, only one bit a queue for a queue reset in progress (sized for the
+ * largest build), so that polling visits the resetting queues instead of reading back
+ * every queue's QS_RESET. */
 #ifndef VN_FW_INTERNAL_H
 #define VN_FW_INTERNAL_H
 
@@ -23,9 +25,14 @@
 #define FW_BIT(n) ((uint64_t)1 << (n))
 #define FW_OFFERED                                                                         \
     (FW_BIT(VN_F_VERSION_1) | FW_BIT(VN_F_ACCESS_PLATFORM) | FW_BIT(VN_F_MAC) |          \
-     FW_BIT(VN_F_STATUS) | FW_BIT(VN_F_MTU) | FW_BIT(VN_F_CTRL_VQ) | FW_BIT(VN_F_MQ))
+     FW_BIT(VN_F_STATUS) | FW_BIT(VN_F_MTU) | FW_BIT(VN_F_CTRL_VQ) | FW_BIT(VN_F_MQ) |  \
+     FW_BIT(VN_F_RING_RESET))
 
 #define FW_DEVCFG_WORDS (VN_DEVICE_LEN / 4u)
+
+/* Per-queue firmware state is one bit a queue, sized for the largest build. */
+#define FW_MAX_QUEUES (2u * VN_MAX_QUEUE_PAIRS + 1u)
+#define FW_QMAP_WORDS ((FW_MAX_QUEUES + 31u) / 32u)
 
 /* The value bits of a common cfg field of the given width in bytes. */
 #define FW_FIELD_MASK(bytes) ((bytes) >= 4 ? 0xffffffffu : (1u << (8u * ((bytes) & 3u))) - 1u)
@@ -61,6 +68,7 @@ struct fw_state {
     uint8_t config_gen;
 
     struct fw_ctrlq cq;
+    uint32_t qreset[FW_QMAP_WORDS]; /* bit q: queue q's reset is in progress */
 };
 
 extern struct fw_state fw_st;
@@ -85,6 +93,14 @@ void fw_on_config_vector(uint32_t v);
 void fw_on_queue_write(uint32_t off, uint32_t q, uint32_t v);
 bool fw_queue_enabled(uint32_t q);
 void fw_queues_reset(void);
+/* every shadow of queue q to its reset value, queue_enable before queue_reset */
+void fw_queue_defaults(uint32_t q);
+
+/* fw_qreset.c: per-queue reset (RING_RESET) */
+void fw_on_queue_reset(uint32_t q, uint32_t v);
+bool fw_qreset_busy(uint32_t q);
+bool fw_qreset_poll(void); /* true while a queue reset is still in progress */
+void fw_qreset_clear(void);
 
 /* fw_devcfg.c */
 void fw_publish_devcfg(void);

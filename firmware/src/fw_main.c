@@ -18,8 +18,11 @@ void fw_init(void)
     uint32_t pairs = hwcfg_field(hw, VN_HWCFG_PAIRS_SHIFT, VN_HWCFG_PAIRS_MASK);
     uint32_t log2 = hwcfg_field(hw, VN_HWCFG_QSIZE_LOG2_SHIFT, VN_HWCFG_QSIZE_LOG2_MASK);
 
-    /* A device with no pairs cannot exist; treat a zero field as the smallest one. */
+    /* A device with no pairs cannot exist; treat a zero field as the smallest one.  No
+     * build has more than MAX_QUEUE_PAIRS, and the per-queue bits hold no more. */
     fw_st.max_pairs = pairs ? pairs : 1;
+    if (fw_st.max_pairs > VN_MAX_QUEUE_PAIRS)
+        fw_st.max_pairs = VN_MAX_QUEUE_PAIRS;
     fw_st.num_vectors = hwcfg_field(hw, VN_HWCFG_VECTORS_SHIFT, VN_HWCFG_VECTORS_MASK);
     fw_st.max_qsize = VN_MAX_QUEUE_SIZE;
     if (log2 >= 1 && log2 < 16 && (1u << log2) < VN_MAX_QUEUE_SIZE)
@@ -85,8 +88,9 @@ static bool on_event(const struct fw_event *ev)
         return true;
     case VN_EVT_KIND_QERR:
         /* A QERR queued behind a device reset names a queue that reset already
-         * cleared: only an enabled queue's error means anything. */
-        if (ev->qsel < fw_st.ctrl_q && fw_queue_enabled(ev->qsel))
+         * cleared, and one for a queue being reset is about rings the driver is
+         * giving up: only a running queue's error means anything. */
+        if (ev->qsel < fw_st.ctrl_q && fw_queue_enabled(ev->qsel) && !fw_qreset_busy(ev->qsel))
             fw_set_needs_reset();
         return true;
     default: /* DEVICE: device cfg is read-only for the driver; nothing to undo */
@@ -94,13 +98,9 @@ static bool on_event(const struct fw_event *ev)
     }
 }
 
-int fw_poll(void)
+/* 0 once the FIFO is empty; 1 if an event is still in progress or more may wait. */
+static int poll_events(void)
 {
-    if (fw_st.resetting) {
-        if (!fw_reset_finish())
-            return 1;
-        hal_write32(VN_FW_EVT_POP, 1);
-    }
     /* Bounded so that one call cannot run forever under a stream of events; the event
      * line stays up and the caller polls again. */
     for (uint32_t n = 0; n < VN_EVT_FIFO_DEPTH; n++) {
@@ -117,4 +117,20 @@ int fw_poll(void)
         hal_write32(VN_FW_EVT_POP, 1);
     }
     return 1;
+}
+
+int fw_poll(void)
+{
+    if (fw_st.resetting) {
+        if (!fw_reset_finish())
+            return 1;
+        hal_write32(VN_FW_EVT_POP, 1);
+    }
+    int more = poll_events();
+    if (fw_st.resetting)
+        return 1; /* a device reset supersedes every queue reset */
+    /* After the events, so that a queue reset requested just now is already under way
+     * and one that needs no waiting (the control queue) completes in this call. */
+    bool qbusy = fw_qreset_poll();
+    return more || qbusy;
 }

@@ -31,23 +31,30 @@ bool fw_queue_enabled(uint32_t q)
     return q < fw_st.num_queues && qs_read(q, VN_FW_QS_ENABLE) != 0;
 }
 
+void fw_queue_defaults(uint32_t q)
+{
+    hal_write32(VN_FW_QS_SEL, q);
+    hal_write32(VN_FW_QS_SIZE, fw_st.max_qsize);
+    hal_write32(VN_FW_QS_MSIX_VECTOR, VN_MSIX_NO_VECTOR);
+    hal_write32(VN_FW_QS_DESC_LO, 0);
+    hal_write32(VN_FW_QS_DESC_HI, 0);
+    hal_write32(VN_FW_QS_DRIVER_LO, 0);
+    hal_write32(VN_FW_QS_DRIVER_HI, 0);
+    hal_write32(VN_FW_QS_DEVICE_LO, 0);
+    hal_write32(VN_FW_QS_DEVICE_HI, 0);
+    /* Last, and enable first: a driver that sees queue_reset 0 goes on to require
+     * queue_enable 0 (Linux vp_modern_set_queue_reset), so it must never see 0 with 1. */
+    hal_write32(VN_FW_QS_ENABLE, 0);
+    hal_write32(VN_FW_QS_RESET, 0);
+}
+
 void fw_queues_reset(void)
 {
+    fw_qreset_clear();
     hal_write32(VN_FW_CC_CONFIG_MSIX_VECTOR, VN_MSIX_NO_VECTOR);
     hal_write32(VN_FW_CC_NUM_QUEUES, fw_st.num_queues);
-    for (uint32_t q = 0; q < fw_st.num_queues; q++) {
-        hal_write32(VN_FW_QS_SEL, q);
-        hal_write32(VN_FW_QS_SIZE, fw_st.max_qsize);
-        hal_write32(VN_FW_QS_MSIX_VECTOR, VN_MSIX_NO_VECTOR);
-        hal_write32(VN_FW_QS_ENABLE, 0);
-        hal_write32(VN_FW_QS_RESET, 0);
-        hal_write32(VN_FW_QS_DESC_LO, 0);
-        hal_write32(VN_FW_QS_DESC_HI, 0);
-        hal_write32(VN_FW_QS_DRIVER_LO, 0);
-        hal_write32(VN_FW_QS_DRIVER_HI, 0);
-        hal_write32(VN_FW_QS_DEVICE_LO, 0);
-        hal_write32(VN_FW_QS_DEVICE_HI, 0);
-    }
+    for (uint32_t q = 0; q < fw_st.num_queues; q++)
+        fw_queue_defaults(q);
 }
 
 static bool size_ok(uint32_t v)
@@ -82,7 +89,19 @@ static void enable(uint32_t q)
         return;
     }
     if (qs_read(q, VN_FW_QS_ENABLE))
+        return; /* enabled already, or its reset is still in progress */
+    /* Once the driver is live a queue goes away and comes back only through a queue
+     * reset (2.6.1), which exists only with RING_RESET. */
+    if ((fw_st.status & VN_STATUS_DRIVER_OK) && !(fw_st.negotiated & FW_BIT(VN_F_RING_RESET))) {
+        fw_set_needs_reset();
         return;
+    }
+    /* Writes never store a bad size; checked again because the engine masks ring
+     * indices with size - 1 and must never be given anything else. */
+    if (!size_ok(qs_read(q, VN_FW_QS_SIZE))) {
+        fw_set_needs_reset();
+        return;
+    }
     uint64_t desc = qs_addr(q, VN_FW_QS_DESC_LO, VN_FW_QS_DESC_HI);
     uint64_t drv = qs_addr(q, VN_FW_QS_DRIVER_LO, VN_FW_QS_DRIVER_HI);
     uint64_t dev = qs_addr(q, VN_FW_QS_DEVICE_LO, VN_FW_QS_DEVICE_HI);
@@ -115,8 +134,11 @@ void fw_on_queue_write(uint32_t off, uint32_t q, uint32_t v)
     case VN_COMMON_QUEUE_DRIVER_HI: reg = VN_FW_QS_DRIVER_HI; break;
     case VN_COMMON_QUEUE_DEVICE_LO: reg = VN_FW_QS_DEVICE_LO; break;
     case VN_COMMON_QUEUE_DEVICE_HI: reg = VN_FW_QS_DEVICE_HI; break;
+    case VN_COMMON_QUEUE_RESET:
+        fw_on_queue_reset(q, v & FW_FIELD_MASK(VN_COMMON_QUEUE_RESET_SIZE));
+        return;
     default:
-        return; /* queue_reset (RING_RESET is not offered) and read-only fields */
+        return; /* read-only fields */
     }
     /* A queue that does not exist reads 0 everywhere; an enabled queue's setup is
      * what the engine runs with, so the readback must stay the same. */

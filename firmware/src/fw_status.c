@@ -61,6 +61,9 @@ bool fw_reset_start(void)
 {
     hal_write32(VN_FW_DEV_CTRL, 0);
     hal_write32(VN_FW_DEV_RESET, 1);
+    /* DEV_RESET stops every queue, those being reset too: their resets end with this
+     * one, and the defaults fw_reset_finish writes show queue_reset 0 everywhere. */
+    fw_qreset_clear();
     fw_st.resetting = true;
     return fw_reset_finish();
 }

@@ -35,7 +35,8 @@ void t_run(const char *name, void (*fn)(void))
     fn();
     CHECK_EQ(mock.bad_pops, 0, "EVT_POP with an empty FIFO");
     CHECK_EQ(mock.bad_writes, 0, "writes to read-only FW registers");
-    CHECK_EQ(mock.bad_qc, 0, "QC_CMD for a queue without an engine");
+    CHECK_EQ(mock.bad_qc, 0, "QC_CMD for a queue without an engine, or START not from IDLE");
+    CHECK_EQ(mock.bad_qs_order, 0, "queue_reset and queue_enable in an order Linux rejects");
     if (cur_failed) {
         failed++;
         printf("not ok %s\n", name);
@@ -88,8 +89,15 @@ static uint32_t by_select(uint32_t sel, uint32_t reg0, uint32_t reg1)
 
 uint32_t drv_read(uint32_t off, uint32_t size)
 {
-    (void)size;
     fw_settle();
+    return drv_read_now(off, size);
+}
+
+uint32_t drv_read_now(uint32_t off, uint32_t size)
+{
+    (void)size;
+    CHECK(mock.fifo_count == 0, "a driver read with %u events queued would stall",
+          mock.fifo_count);
     const struct mock_qs *s = queue_sel < MOCK_QUEUES ? &mock.qs[queue_sel] : NULL;
     switch (off) {
     case VN_COMMON_DEVICE_FEATURE_SELECT: return dev_feat_sel;

@@ -31,13 +31,16 @@ int t_summary(void);
 /* Everything the device offers, as a driver that wants it all would accept it. */
 #define FEATURES_ALL                                                                       \
     (BIT(VN_F_VERSION_1) | BIT(VN_F_ACCESS_PLATFORM) | BIT(VN_F_MAC) | BIT(VN_F_STATUS) |  \
-     BIT(VN_F_MTU) | BIT(VN_F_CTRL_VQ) | BIT(VN_F_MQ))
+     BIT(VN_F_MTU) | BIT(VN_F_CTRL_VQ) | BIT(VN_F_MQ) | BIT(VN_F_RING_RESET))
 
 /* Driver accesses to BAR0 common cfg, offsets VN_COMMON_*.  A write goes where the RTL
  * sends it (held select, dropped, or an event) and the firmware is polled until it
  * settles; a read first lets firmware drain the FIFO, as the RTL stalls it. */
 void drv_write(uint32_t off, uint32_t size, uint32_t val);
 uint32_t drv_read(uint32_t off, uint32_t size);
+/* The same read without polling firmware first: what a driver polling a field sees
+ * between two firmware steps.  Only valid with the FIFO empty (the RTL stalls it). */
+uint32_t drv_read_now(uint32_t off, uint32_t size);
 uint32_t drv_devcfg_read(uint32_t off, uint32_t size);
 void drv_kick(uint32_t q);
 /* A data queue engine reporting a driver error. */

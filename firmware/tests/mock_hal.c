@@ -12,6 +12,34 @@ struct mock mock;
 void mock_power_on(void)
 {
     memset(&mock, 0, sizeof mock);
+    mock.qc_stop_reads = 2;
+    mock.qc_drain_reads = 2;
+}
+
+static void qc_clear(struct mock_qc *c)
+{
+    c->size = c->vector = 0;
+    c->desc = c->driver = c->device = 0;
+    c->state = VN_QSTATE_IDLE;
+    c->state_reads = 0;
+}
+
+/* The reset walk of vq_qstate, one step per QC_STATE read so that firmware has to come
+ * back for it; the read returns the state before the step. */
+static uint32_t qc_state_read(struct mock_qc *c)
+{
+    uint32_t st = c->state;
+    /* [31:16]: reads in flight, never 0 while draining, so firmware must mask */
+    uint32_t inflight = st == VN_QSTATE_DRAINING ? 3u << 16 : 0;
+
+    if (st == VN_QSTATE_STOPPING && ++c->state_reads >= mock.qc_stop_reads) {
+        c->state = VN_QSTATE_DRAINING;
+        c->state_reads = 0;
+    } else if (st == VN_QSTATE_DRAINING && !c->hold &&
+               ++c->state_reads >= mock.qc_drain_reads) {
+        qc_clear(c);
+    }
+    return st | inflight;
 }
 
 void mock_push(uint32_t kind, uint32_t off, uint32_t size, uint32_t data, uint32_t qsel)
@@ -168,7 +196,7 @@ uint32_t hal_read32(uint32_t addr)
         return 0;
     case VN_FW_QC_STATE: {
         uint32_t q = mock_reg(VN_FW_QC_SEL);
-        return q < 2 * MOCK_PAIRS ? mock.qc[q].state : 0;
+        return q < 2 * MOCK_PAIRS ? qc_state_read(&mock.qc[q]) : 0;
     }
     default:
         break;
@@ -220,6 +248,10 @@ void hal_write32(uint32_t addr, uint32_t val)
         }
         struct mock_qc *c = &mock.qc[q];
         if (val == VN_QC_CMD_START) {
+            if (c->state != VN_QSTATE_IDLE) {
+                mock.bad_qc++;
+                return;
+            }
             c->size = mock_reg(VN_FW_QC_SIZE);
             c->vector = mock_reg(VN_FW_QC_MSIX_VECTOR);
             c->desc = reg64(VN_FW_QC_DESC_LO);
@@ -228,7 +260,12 @@ void hal_write32(uint32_t addr, uint32_t val)
             c->state = VN_QSTATE_RUNNING;
             c->starts++;
         } else if (val == VN_QC_CMD_RESET) {
-            c->state = VN_QSTATE_IDLE;
+            /* as the RTL: only a running or failed queue has anything to stop */
+            if (c->state == VN_QSTATE_RUNNING || c->state == VN_QSTATE_ERROR) {
+                c->state = VN_QSTATE_STOPPING;
+                c->state_reads = 0;
+                c->resets++;
+            }
         } else {
             mock.bad_qc++;
         }
@@ -238,7 +275,7 @@ void hal_write32(uint32_t addr, uint32_t val)
         if (val & 1) {
             mock.dev_resets++;
             for (unsigned q = 0; q < 2 * MOCK_PAIRS; q++)
-                mock.qc[q].state = VN_QSTATE_IDLE;
+                qc_clear(&mock.qc[q]);
         }
         return;
     case VN_FW_MSI_SEND:
@@ -258,8 +295,14 @@ void hal_write32(uint32_t addr, uint32_t val)
     }
     if (qs_field(&mock.qs[0], addr)) {
         struct mock_qs *s = qs_cur();
-        if (s)
-            *qs_field(s, addr) = val;
+        if (!s)
+            return;
+        /* Linux waits for queue_reset 0, then requires queue_enable 0 */
+        if (addr == VN_FW_QS_RESET && s->reset && !val && s->enable)
+            mock.bad_qs_order++;
+        if (addr == VN_FW_QS_ENABLE && val && s->reset)
+            mock.bad_qs_order++;
+        *qs_field(s, addr) = val;
         return;
     }
     mock.regs[addr / 4] = val;

@@ -28,7 +28,9 @@ struct mock_qc { /* a queue engine context as QC_CMD_START loaded it */
     uint32_t size, vector;
     uint64_t desc, driver, device;
     uint32_t state;
-    unsigned starts;
+    unsigned starts, resets; /* QC_CMD_START / QC_CMD_RESET that took effect */
+    unsigned state_reads;    /* QC_STATE reads in the current STOPPING or DRAINING */
+    bool hold;               /* stays DRAINING while set (a read that never completes) */
 };
 
 struct mock_event {
@@ -45,7 +47,14 @@ struct mock {
     unsigned fifo_head, fifo_count, pops, bad_pops;
     struct mock_qs qs[MOCK_QUEUES];
     struct mock_qc qc[2 * MOCK_PAIRS];
-    unsigned bad_qc;        /* QC_CMD for a queue the engines do not have */
+    unsigned bad_qc;        /* QC_CMD for a queue the engines do not have, or START on a
+                               queue not IDLE (the RTL ignores it) */
+    /* after QC_CMD_RESET a queue reads STOPPING for qc_stop_reads QC_STATE reads, then
+     * DRAINING for qc_drain_reads (and while hold is set), then IDLE with its context
+     * cleared; mock_power_on makes both 2 */
+    unsigned qc_stop_reads, qc_drain_reads;
+    unsigned bad_qs_order;  /* queue_reset 1 -> 0 with queue_enable still 1, or
+                               queue_enable set while queue_reset is 1 */
     unsigned bad_writes;    /* writes to read-only registers or outside the window */
     bool draining;          /* DEV_IDLE reads 0 while set */
     unsigned dev_resets, dev_idle_reads, cfg_irqs;
