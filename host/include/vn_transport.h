@@ -95,5 +95,10 @@ struct vn_tr_sim_opts {
 VN_WUR int vn_tr_sim_open(const struct vn_tr_sim_opts *opts, struct vn_tr **out);
 /* The model behind a sim transport, for the testbench (MAC models, stats, stepping). */
 struct vn_model *vn_tr_sim_model(struct vn_tr *tr);
+/* Observe every DMA access of the device (MSI-X writes and faults included) before the
+ * transport serves it: cycle is the model time, addr an IOVA.  fn NULL: none. */
+typedef void (*vn_tr_sim_dma_hook)(void *ctx, uint64_t cycle, int is_write, uint64_t addr,
+                                   uint32_t len);
+void vn_tr_sim_set_dma_hook(struct vn_tr *tr, vn_tr_sim_dma_hook fn, void *ctx);
 
 #endif

@@ -1,6 +1,9 @@
 // vq_engines: the virtqueue data path (split-ring TX and RX, per-queue context RAM,
 // doorbells, reset/drain state machine, MAC streams).  Port list is the contract with
-// vionic_top (docs/architecture.md); the body is filled in by the engine work.
+// vionic_top (docs/architecture.md).  This level routes commands and doorbells to the
+// TX engine (odd queues, vq_tx) or the RX engine (even queues, vq_rx), shares the tagged
+// read port between their five read clients (vq_rdmux) and the in-order write port
+// between their three writers, and merges interrupts, queue errors and counters.
 `default_nettype none
 module vq_engines
   import vionic_regs_pkg::*;
@@ -74,33 +77,145 @@ module vq_engines
   output logic [15:0]       cnt_rx_bytes,
   output logic              cnt_rx_drop
 );
-  // placeholder until the engines land: a device that does nothing
-  assign dev_idle = 1'b1;
-  assign ctx_rd_state = '0;
-  assign ctx_rd_inflight = '0;
-  assign ctx_rd_indices = '0;
-  assign qerr_valid = 1'b0;
-  assign qerr_queue = '0;
-  assign qerr_reason = '0;
-  assign rd_req_valid = 1'b0;
-  assign rd_req_addr = '0;
-  assign rd_req_len = '0;
-  assign rd_req_tag = '0;
-  assign wr_valid = 1'b0;
-  assign wr_addr = '0;
-  assign wr_data = '0;
-  assign wr_len = '0;
-  assign msi_valid = 1'b0;
-  assign msi_vector = '0;
-  assign m_axis_tx_tvalid = 1'b0;
-  assign m_axis_tx_tdata = '0;
-  assign m_axis_tx_tkeep = '0;
-  assign m_axis_tx_tlast = 1'b0;
-  assign s_axis_rx_tready = 1'b1;
-  assign cnt_tx_pkt = 1'b0;
-  assign cnt_tx_bytes = '0;
-  assign cnt_rx_pkt = 1'b0;
-  assign cnt_rx_bytes = '0;
-  assign cnt_rx_drop = 1'b0;
+  localparam int NQ  = 2 * QP;
+  localparam int CKW = 40;
+  if (QP < 1 || QP > 64) begin : g_bad_qp
+    $error("vq_engines: QP must be 1..64");
+  end
+
+  // ---- commands, doorbells, read-back: queue 2p+1 is TX pair p, 2p is RX pair p ------
+  logic        cmd_ok, db_ok;
+  assign cmd_ok = ctx_cmd_valid && ctx_q < 16'(NQ);
+  assign db_ok  = db_valid && db_queue < 16'(NQ);
+
+  logic [15:0] tx_iq_p, rx_iq_p;
+  logic [2:0][15:0] iq_q, iq_cnt;
+  assign iq_q[0] = 16'(2 * int'(tx_iq_p) + 1);
+  assign iq_q[1] = 16'(2 * int'(rx_iq_p));
+  assign iq_q[2] = ctx_rd_q;
+
+  logic [2:0]  tx_rd_state, rx_rd_state;
+  logic [31:0] tx_rd_idx, rx_rd_idx;
+  assign ctx_rd_state    = ctx_rd_q >= 16'(NQ) ? '0 : ctx_rd_q[0] ? tx_rd_state : rx_rd_state;
+  assign ctx_rd_indices  = ctx_rd_q >= 16'(NQ) ? '0 : ctx_rd_q[0] ? tx_rd_idx : rx_rd_idx;
+  assign ctx_rd_inflight = iq_cnt[2];
+
+  // ---- reads: TX ring, TX walker, TX buffers, RX ring, RX walker -------------------
+  logic [4:0]            c_valid, c_ready, cpl_valid;
+  logic [4:0][63:0]      c_addr;
+  logic [4:0][12:0]      c_len;
+  logic [4:0][15:0]      c_q;
+  logic [4:0][CKW-1:0]   c_cookie;
+  logic [CKW-1:0]        cpl_cookie;
+  logic [6:0]            cpl_beat;
+  logic [511:0]          cpl_data;
+  logic                  cpl_last, rd_idle;
+  vq_rdmux #(.NC(5), .NQ(NQ), .CKW(CKW), .NTAG(256)) u_rd (
+    .clk, .rst_n, .c_valid, .c_ready, .c_addr, .c_len, .c_q, .c_cookie,
+    .rd_req_valid, .rd_req_ready, .rd_req_addr, .rd_req_len, .rd_req_tag,
+    .rd_cpl_valid, .rd_cpl_data, .rd_cpl_tag, .rd_cpl_last,
+    .cpl_valid, .cpl_cookie, .cpl_beat, .cpl_data, .cpl_last,
+    .iq_q, .iq_cnt, .idle(rd_idle));
+
+  // ---- writes: TX used, RX data, RX used (each holds its request until taken) -------
+  logic [2:0]        w_valid, w_ready;
+  logic [2:0][63:0]  w_addr;
+  logic [2:0][511:0] w_data;
+  logic [2:0][6:0]   w_len;
+  logic [1:0]        wrr, wg;
+  logic              wgv;
+  always_comb begin
+    wgv = 1'b0;
+    wg  = '0;
+    for (int i = 0; i < 3; i++) begin
+      logic [2:0] c;
+      c = 3'(wrr) + 3'(i);
+      if (c >= 3'd3) c = c - 3'd3;
+      if (!wgv && w_valid[c[1:0]]) begin
+        wgv = 1'b1;
+        wg  = c[1:0];
+      end
+    end
+  end
+  assign wr_valid = wgv;
+  assign wr_addr  = w_addr[wg];
+  assign wr_data  = w_data[wg];
+  assign wr_len   = w_len[wg];
+  always_comb begin
+    w_ready = '0;
+    w_ready[wg] = wgv && wr_ready;
+  end
+  always_ff @(posedge clk) begin
+    if (!rst_n) wrr <= '0;
+    else if (wgv && wr_ready) wrr <= (wg == 2'd2) ? 2'd0 : wg + 2'd1;
+  end
+
+  // ---- interrupts and queue errors: TX and RX take turns -------------------------------
+  logic tx_msi_valid, tx_msi_ready, rx_msi_valid, rx_msi_ready;
+  logic [15:0] tx_msi_vector, rx_msi_vector;
+  logic msi_turn;
+  logic msi_tx;
+  assign msi_tx       = tx_msi_valid && (!rx_msi_valid || !msi_turn);
+  assign msi_valid    = tx_msi_valid || rx_msi_valid;
+  assign msi_vector   = msi_tx ? tx_msi_vector : rx_msi_vector;
+  assign tx_msi_ready = msi_tx && msi_ready;
+  assign rx_msi_ready = !msi_tx && msi_ready;
+
+  logic tx_qerr_valid, rx_qerr_valid, tx_qerr_ready, rx_qerr_ready;
+  logic [15:0] tx_qerr_p, rx_qerr_p, tx_qerr_reason, rx_qerr_reason;
+  assign qerr_valid    = tx_qerr_valid || rx_qerr_valid;
+  assign qerr_queue    = tx_qerr_valid ? 16'(2 * int'(tx_qerr_p) + 1) : 16'(2 * int'(rx_qerr_p));
+  assign qerr_reason   = tx_qerr_valid ? tx_qerr_reason : rx_qerr_reason;
+  assign tx_qerr_ready = tx_qerr_valid;
+  assign rx_qerr_ready = !tx_qerr_valid;
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) msi_turn <= 1'b0;
+    else if (msi_valid && msi_ready) msi_turn <= msi_tx;
+  end
+
+  // ---- engines ---------------------------------------------------------------------
+  logic tx_idle, rx_idle;
+  vq_tx #(.QP(QP), .CKW(CKW)) u_tx (
+    .clk, .rst_n, .datapath_en, .dev_reset,
+    .cmd_valid(cmd_ok && ctx_q[0]), .cmd(ctx_cmd), .cmd_p(ctx_q >> 1), .cmd_size(ctx_size),
+    .cmd_vector(ctx_vector), .cmd_desc(ctx_desc), .cmd_driver(ctx_driver),
+    .cmd_device(ctx_device),
+    .db_valid(db_ok && db_queue[0]), .db_p(db_queue >> 1),
+    .iq_p(tx_iq_p), .iq_cnt(iq_cnt[0]),
+    .rd_p(ctx_rd_q >> 1), .rd_state(tx_rd_state), .rd_indices(tx_rd_idx),
+    .rq_valid(c_valid[2:0]), .rq_ready(c_ready[2:0]), .rq_addr(c_addr[2:0]),
+    .rq_len(c_len[2:0]), .rq_q(c_q[2:0]), .rq_cookie(c_cookie[2:0]),
+    .cpl_valid(cpl_valid[2:0]), .cpl_cookie, .cpl_beat, .cpl_data, .cpl_last,
+    .wr_valid(w_valid[0]), .wr_ready(w_ready[0]), .wr_addr(w_addr[0]),
+    .wr_data(w_data[0]), .wr_len(w_len[0]),
+    .msi_valid(tx_msi_valid), .msi_ready(tx_msi_ready), .msi_vector(tx_msi_vector),
+    .m_axis_tx_tvalid, .m_axis_tx_tready, .m_axis_tx_tdata, .m_axis_tx_tkeep,
+    .m_axis_tx_tlast,
+    .qerr_valid(tx_qerr_valid), .qerr_ready(tx_qerr_ready), .qerr_p(tx_qerr_p),
+    .qerr_reason(tx_qerr_reason), .idle(tx_idle), .cnt_pkt(cnt_tx_pkt),
+    .cnt_bytes(cnt_tx_bytes));
+
+  vq_rx #(.QP(QP), .CKW(CKW)) u_rx (
+    .clk, .rst_n, .datapath_en, .rx_queue_pairs, .dev_reset,
+    .cmd_valid(cmd_ok && !ctx_q[0]), .cmd(ctx_cmd), .cmd_p(ctx_q >> 1), .cmd_size(ctx_size),
+    .cmd_vector(ctx_vector), .cmd_desc(ctx_desc), .cmd_driver(ctx_driver),
+    .cmd_device(ctx_device),
+    .db_valid(db_ok && !db_queue[0]), .db_p(db_queue >> 1),
+    .iq_p(rx_iq_p), .iq_cnt(iq_cnt[1]),
+    .rd_p(ctx_rd_q >> 1), .rd_state(rx_rd_state), .rd_indices(rx_rd_idx),
+    .rq_valid(c_valid[4:3]), .rq_ready(c_ready[4:3]), .rq_addr(c_addr[4:3]),
+    .rq_len(c_len[4:3]), .rq_q(c_q[4:3]), .rq_cookie(c_cookie[4:3]),
+    .cpl_valid(cpl_valid[4:3]), .cpl_cookie, .cpl_data,
+    .wr_valid(w_valid[2:1]), .wr_ready(w_ready[2:1]), .wr_addr(w_addr[2:1]),
+    .wr_data(w_data[2:1]), .wr_len(w_len[2:1]),
+    .msi_valid(rx_msi_valid), .msi_ready(rx_msi_ready), .msi_vector(rx_msi_vector),
+    .s_axis_rx_tvalid, .s_axis_rx_tready, .s_axis_rx_tdata, .s_axis_rx_tkeep,
+    .s_axis_rx_tlast,
+    .qerr_valid(rx_qerr_valid), .qerr_ready(rx_qerr_ready), .qerr_p(rx_qerr_p),
+    .qerr_reason(rx_qerr_reason), .idle(rx_idle), .cnt_pkt(cnt_rx_pkt),
+    .cnt_bytes(cnt_rx_bytes), .cnt_drop(cnt_rx_drop));
+
+  assign dev_idle = tx_idle && rx_idle && rd_idle;
 endmodule
 `default_nettype wire

@@ -160,10 +160,12 @@ static int do_common(struct replay *r, const struct vn_rt_op *op)
             break;
         case VN_COMMON_DRIVER_FEATURE:
             /* the driver accepts what it knows of what *this* device offers */
+            /* The trace's driver chose from the reference device's offer. Linux 6.1 also
+             * accepts MQ and ACCESS_PLATFORM when offered, as this device does (with MQ the
+             * trace's queue 2 is a receive queue here, not the control queue). */
             if (r->drv_sel < 2) {
-                v &= r->dev_feat[r->drv_sel];
-                if (r->drv_sel == 1)
-                    v |= r->dev_feat[1] & (1u << (VN_F_ACCESS_PLATFORM - 32));
+                uint64_t extra = (1ull << VN_F_MQ) | (1ull << VN_F_ACCESS_PLATFORM);
+                v = (v | (uint32_t)(extra >> (32 * r->drv_sel))) & r->dev_feat[r->drv_sel];
             }
             break;
         case VN_COMMON_QUEUE_ENABLE:

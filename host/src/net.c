@@ -1,0 +1,688 @@
+/* vn_net: user-space virtio-net driver over vn_pci and vn_vq (virtio 1.2 sections 3.1
+ * and 5.1). */
+#include "vn_net.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vionic_regs.h"
+#include "vn_log.h"
+#include "vn_pci.h"
+#include "vn_vq.h"
+
+#define BIT64(n) (UINT64_C(1) << (n))
+
+/* Everything this driver knows how to use; later features join here. */
+#define NET_KNOWN_FEATURES                                                                  \
+    (BIT64(VN_F_VERSION_1) | BIT64(VN_F_ACCESS_PLATFORM) | BIT64(VN_F_MAC) |                 \
+     BIT64(VN_F_STATUS) | BIT64(VN_F_MTU) | BIT64(VN_F_CTRL_VQ) | BIT64(VN_F_MQ) |             \
+     BIT64(VN_F_RING_RESET))
+
+/* The device drops frames above this (docs/architecture.md, vq_engines TX). */
+#define TX_MAX_FRAME 2048u
+#define TX_SLOT_LEN ((VN_NET_HDR_LEN + TX_MAX_FRAME + 63u) & ~63u)
+#define RX_BUF_DEFAULT 1526u /* 12-byte header + 1514-byte frame (5.1.6.3) */
+#define RX_BUF_MAX 65562u    /* header + the largest GSO frame (5.1.6.3) */
+#define CTRL_RING_SIZE 16u
+/* Control command buffer: class, command, le16 data; the ack byte lives apart so the
+ * device-readable and device-writable parts never share a descriptor. */
+#define CTRL_CMD_LEN 4u
+#define CTRL_ACK_OFF 32u
+#define CTRL_BUF_LEN 64u
+
+#define RESET_TIMEOUT_NS 10000000u /* 10 ms of device time */
+#define CTRL_TIMEOUT_NS 10000000u
+#define POLL_STEP_NS 1000u
+
+struct net_q {
+    struct vn_vq *vq;
+    uint16_t index;
+    uint16_t notify_off;
+    uint16_t vector;
+    struct vn_dma bufs; /* RX: one buffer per ring entry; TX: one slot per ring entry */
+    unsigned slot_len;    /* stride between buffers */
+    unsigned buf_len;     /* bytes the device may use in one */
+    unsigned *free_slots; /* TX only: stack of unused slots */
+    unsigned n_free_slots;
+};
+
+struct vn_net {
+    struct vn_tr *tr;
+    struct vn_pci pci;
+    struct vn_net_opts opts;
+    uint64_t dev_features, drv_features;
+    unsigned max_pairs, pairs;
+    struct net_q *q; /* 2 * pairs data queues: even RX, odd TX */
+    bool has_ctrl;
+    struct net_q ctrl;
+    struct vn_dma ctrl_buf;
+    uint8_t mac[6];
+    uint16_t mtu, link_status;
+    bool enabled; /* BAR decoding on: the device can be reset */
+    bool msix;
+    struct vn_net_stats st;
+};
+
+static bool has(uint64_t features, unsigned bit)
+{
+    return (features >> bit) & 1;
+}
+
+static struct net_q *rxq(struct vn_net *n, unsigned qp) { return &n->q[2 * qp]; }
+static struct net_q *txq(struct vn_net *n, unsigned qp) { return &n->q[2 * qp + 1]; }
+
+/* ---- queues ------------------------------------------------------------------------- */
+
+static int setup_queue(struct vn_net *n, struct net_q *q, uint16_t index, unsigned want,
+                       uint16_t vector)
+{
+    struct vn_pci *p = &n->pci;
+    uint16_t max, v;
+    int rc;
+
+    q->index = index;
+    q->vector = vector;
+    if ((rc = vn_pci_set_queue_select(p, index)) || (rc = vn_pci_get_queue_size(p, &max)))
+        return rc;
+    if (max == 0) {
+        vn_log(VN_LOG_ERR, "net: queue %u does not exist (queue_size reads 0)", index);
+        return -ENODEV;
+    }
+    unsigned size = want ? want : max;
+    if (size > max || (size & (size - 1))) {
+        vn_log(VN_LOG_ERR, "net: queue %u: size %u (device maximum %u, power of two needed)",
+               index, size, max);
+        return -EINVAL;
+    }
+    if ((rc = vn_pci_set_queue_size(p, (uint16_t)size)) || (rc = vn_pci_get_queue_size(p, &v)))
+        return rc;
+    if (v != size) {
+        vn_log(VN_LOG_ERR, "net: queue %u: wrote queue_size %u, reads %u", index, size, v);
+        return -EIO;
+    }
+    if ((rc = vn_vq_create(n->tr, size, false, &q->vq)))
+        return rc;
+    if ((rc = vn_pci_set_queue_desc(p, vn_vq_desc_iova(q->vq))) ||
+        (rc = vn_pci_set_queue_driver(p, vn_vq_driver_iova(q->vq))) ||
+        (rc = vn_pci_set_queue_device(p, vn_vq_device_iova(q->vq))) ||
+        (rc = vn_pci_set_queue_msix_vector(p, vector)) ||
+        (rc = vn_pci_get_queue_msix_vector(p, &v)))
+        return rc;
+    if (v != vector) {
+        vn_log(VN_LOG_ERR, "net: queue %u: vector %u not accepted (reads 0x%x)", index, vector, v);
+        return -EBUSY;
+    }
+    if ((rc = vn_pci_get_queue_notify_off(p, &q->notify_off)) ||
+        (rc = vn_pci_notify_check(p, q->notify_off)))
+        return rc;
+    if ((rc = vn_pci_set_queue_enable(p, 1)) || (rc = vn_pci_get_queue_enable(p, &v)))
+        return rc;
+    if (v != 1) {
+        vn_log(VN_LOG_ERR, "net: queue %u: device did not enable it", index);
+        return -EIO;
+    }
+    return 0;
+}
+
+static int alloc_bufs(struct vn_net *n, struct net_q *q, unsigned buf_len, bool tx)
+{
+    unsigned size = vn_vq_size(q->vq);
+    int rc;
+
+    /* Cache-line strides: the device writes 64-byte beats, so aligned buffers cost it
+     * no partial writes at their start. */
+    q->buf_len = buf_len;
+    q->slot_len = (buf_len + 63u) & ~63u;
+    if ((rc = vn_tr_dma_alloc(n->tr, (size_t)size * q->slot_len, &q->bufs))) {
+        q->bufs.va = NULL;
+        vn_log(VN_LOG_ERR, "net: queue %u: no DMA memory for %u buffers: %d", q->index, size, rc);
+        return rc;
+    }
+    if (tx) {
+        q->free_slots = malloc(sizeof *q->free_slots * size);
+        if (!q->free_slots)
+            return -ENOMEM;
+        for (unsigned i = 0; i < size; i++)
+            q->free_slots[i] = size - 1 - i;
+        q->n_free_slots = size;
+    }
+    return 0;
+}
+
+static void free_queue(struct vn_net *n, struct net_q *q)
+{
+    vn_vq_destroy(q->vq);
+    q->vq = NULL;
+    if (q->bufs.va)
+        vn_tr_dma_free(n->tr, &q->bufs);
+    q->bufs.va = NULL;
+    free(q->free_slots);
+    q->free_slots = NULL;
+}
+
+static int kick(struct vn_net *n, struct net_q *q)
+{
+    if (!vn_vq_kick_prepare(q->vq))
+        return 0;
+    return vn_pci_notify(&n->pci, q->notify_off, q->index);
+}
+
+static unsigned slot_of(const struct net_q *q, const void *cookie)
+{
+    return (unsigned)(((const unsigned char *)cookie - (const unsigned char *)q->bufs.va) /
+                      q->slot_len);
+}
+
+static int rx_post(struct net_q *q, unsigned slot)
+{
+    struct vn_vq_seg s = {q->bufs.iova + (uint64_t)slot * q->slot_len, q->buf_len};
+    void *va = (unsigned char *)q->bufs.va + (size_t)slot * q->slot_len;
+    return vn_vq_add(q->vq, NULL, 0, &s, 1, va, NULL);
+}
+
+static int tx_reap(struct net_q *q)
+{
+    void *cookie;
+    int rc;
+
+    while ((rc = vn_vq_get_used(q->vq, NULL, &cookie, NULL)) == 0)
+        q->free_slots[q->n_free_slots++] = slot_of(q, cookie);
+    return rc == -EAGAIN ? 0 : rc;
+}
+
+/* ---- control queue ------------------------------------------------------------------ */
+
+static int ctrl_cmd(struct vn_net *n, uint8_t cls, uint8_t cmd, const void *data, unsigned len)
+{
+    unsigned char *b = n->ctrl_buf.va;
+    uint32_t used_len;
+    int rc;
+
+    if (!n->has_ctrl)
+        return -ENOTSUP;
+    if (2 + len > CTRL_ACK_OFF)
+        return -EINVAL;
+    b[0] = cls;
+    b[1] = cmd;
+    memcpy(b + 2, data, len);
+    b[CTRL_ACK_OFF] = 0xff; /* neither OK nor ERR: shows whether the device wrote it */
+    struct vn_vq_seg out = {n->ctrl_buf.iova, 2 + len};
+    struct vn_vq_seg in = {n->ctrl_buf.iova + CTRL_ACK_OFF, 1};
+    if ((rc = vn_vq_add(n->ctrl.vq, &out, 1, &in, 1, b, NULL)) || (rc = kick(n, &n->ctrl)))
+        return rc;
+    for (uint64_t waited = 0;; waited += POLL_STEP_NS) {
+        rc = vn_vq_get_used(n->ctrl.vq, &used_len, NULL, NULL);
+        if (rc != -EAGAIN)
+            break;
+        if (waited >= CTRL_TIMEOUT_NS) {
+            vn_log(VN_LOG_ERR, "net: control command %u.%u: no answer after %u ns", cls, cmd,
+                   CTRL_TIMEOUT_NS);
+            return -ETIMEDOUT;
+        }
+        vn_tr_delay(n->tr, POLL_STEP_NS);
+    }
+    if (rc)
+        return rc;
+    if (used_len < 1 || b[CTRL_ACK_OFF] != VN_CTRL_OK) {
+        vn_log(VN_LOG_ERR, "net: control command %u.%u: ack 0x%02x (used len %u)", cls, cmd,
+               b[CTRL_ACK_OFF], used_len);
+        return -EIO;
+    }
+    return 0;
+}
+
+/* ---- bring-up ----------------------------------------------------------------------- */
+
+static int negotiate(struct vn_net *n)
+{
+    struct vn_pci *p = &n->pci;
+    uint64_t want = n->opts.features ? n->opts.features & NET_KNOWN_FEATURES : NET_KNOWN_FEATURES;
+    uint64_t readback;
+    uint8_t st;
+    int rc;
+
+    if ((rc = vn_pci_read_device_features(p, &n->dev_features)))
+        return rc;
+    n->drv_features = n->dev_features & want;
+    if (!has(n->drv_features, VN_F_VERSION_1)) {
+        vn_log(VN_LOG_ERR, "net: VERSION_1 not %s (device features 0x%016llx)",
+               has(n->dev_features, VN_F_VERSION_1) ? "accepted" : "offered",
+               (unsigned long long)n->dev_features);
+        return -ENOTSUP;
+    }
+    if (has(n->drv_features, VN_F_MQ) && !has(n->drv_features, VN_F_CTRL_VQ))
+        n->drv_features &= ~BIT64(VN_F_MQ); /* MQ depends on CTRL_VQ (5.1.3.1) */
+    if (has(n->drv_features, VN_F_CTRL_VQ) && !has(n->drv_features, VN_F_MQ) &&
+        has(n->dev_features, VN_F_MQ)) {
+        /* Without MQ the control queue is index 2, which on a device with more pairs is
+         * a data queue: vionic refuses that set (docs/architecture.md), so do without
+         * the control queue.  Device config is readable before FEATURES_OK (2.5.2). */
+        uint32_t max;
+        if ((rc = vn_pci_device_read(p, VN_DEVICE_NET_MAX_VIRTQUEUE_PAIRS,
+                                     VN_DEVICE_NET_MAX_VIRTQUEUE_PAIRS_SIZE, &max)))
+            return rc;
+        if (max > 1) {
+            vn_log(VN_LOG_INFO, "net: CTRL_VQ dropped with MQ (device has %u pairs)", max);
+            n->drv_features &= ~BIT64(VN_F_CTRL_VQ);
+        }
+    }
+    if ((rc = vn_pci_write_driver_features(p, n->drv_features)) ||
+        (rc = vn_pci_add_status(p, VN_STATUS_FEATURES_OK)) ||
+        (rc = vn_pci_get_device_status(p, &st)))
+        return rc;
+    if (!(st & VN_STATUS_FEATURES_OK)) {
+        vn_log(VN_LOG_ERR, "net: device refused features 0x%016llx (status 0x%02x)",
+               (unsigned long long)n->drv_features, st);
+        return -ENOTSUP;
+    }
+    if ((rc = vn_pci_read_driver_features(p, &readback)))
+        return rc;
+    if (readback != n->drv_features)
+        vn_log(VN_LOG_WARN, "net: driver_feature reads 0x%016llx, wrote 0x%016llx",
+               (unsigned long long)readback, (unsigned long long)n->drv_features);
+    return 0;
+}
+
+static int read_config(struct vn_net *n)
+{
+    struct vn_pci *p = &n->pci;
+    uint32_t v;
+    int rc;
+
+    n->max_pairs = 1;
+    if (has(n->drv_features, VN_F_MQ)) {
+        if ((rc = vn_pci_device_read(p, VN_DEVICE_NET_MAX_VIRTQUEUE_PAIRS,
+                                     VN_DEVICE_NET_MAX_VIRTQUEUE_PAIRS_SIZE, &v)))
+            return rc;
+        if (v == 0) {
+            vn_log(VN_LOG_ERR, "net: max_virtqueue_pairs reads 0");
+            return -EIO;
+        }
+        n->max_pairs = v;
+    }
+    n->mtu = VN_NET_MTU_DEFAULT;
+    if (has(n->drv_features, VN_F_MTU)) {
+        if ((rc = vn_pci_device_read(p, VN_DEVICE_NET_MTU, VN_DEVICE_NET_MTU_SIZE, &v)))
+            return rc;
+        n->mtu = (uint16_t)v;
+    }
+    n->link_status = VN_NET_S_LINK_UP; /* without STATUS the link is assumed up (5.1.4) */
+    if (has(n->drv_features, VN_F_STATUS)) {
+        if ((rc = vn_pci_device_read(p, VN_DEVICE_NET_STATUS, VN_DEVICE_NET_STATUS_SIZE, &v)))
+            return rc;
+        n->link_status = (uint16_t)v;
+    }
+    if (has(n->drv_features, VN_F_MAC)) {
+        _Static_assert(VN_DEVICE_NET_MAC_SIZE == sizeof n->mac, "mac is 6 bytes");
+        if ((rc = vn_pci_device_read_bytes(p, VN_DEVICE_NET_MAC, n->mac, sizeof n->mac)))
+            return rc;
+    }
+    return 0;
+}
+
+/* Data queue i: ring, buffers, and for RX every buffer posted (5.1.5 step 7). */
+static int setup_data_queue(struct vn_net *n, unsigned i, unsigned size)
+{
+    struct net_q *q = &n->q[i];
+    uint16_t vec = n->msix ? (uint16_t)(1 + i) : (uint16_t)VN_MSIX_NO_VECTOR;
+    bool tx = i & 1;
+    int rc;
+
+    if ((rc = setup_queue(n, q, (uint16_t)i, size, vec)) ||
+        (rc = alloc_bufs(n, q, tx ? TX_SLOT_LEN : n->opts.rx_buf_len, tx)))
+        return rc;
+    if (!n->opts.use_irq)
+        vn_vq_disable_cb(q->vq); /* polling: spare the device the MSI-X writes */
+    if (!tx)
+        for (unsigned s = 0; s < vn_vq_size(q->vq); s++)
+            if ((rc = rx_post(q, s)))
+                return rc;
+    return 0;
+}
+
+static int setup_irqs(struct vn_net *n, unsigned nvec)
+{
+    uint16_t v;
+    int rc = vn_tr_irq_setup(n->tr, nvec);
+
+    if (rc) {
+        vn_log(n->opts.use_irq ? VN_LOG_ERR : VN_LOG_WARN,
+               "net: MSI-X setup for %u vectors failed: %d", nvec, rc);
+        return n->opts.use_irq ? rc : 0;
+    }
+    if ((rc = vn_pci_set_config_msix_vector(&n->pci, 0)) ||
+        (rc = vn_pci_get_config_msix_vector(&n->pci, &v)))
+        return rc;
+    if (v != 0) {
+        vn_log(VN_LOG_ERR, "net: config vector 0 not accepted (reads 0x%x)", v);
+        return -EBUSY;
+    }
+    n->msix = true;
+    return 0;
+}
+
+static int setup_queues(struct vn_net *n)
+{
+    unsigned nq = 2 * n->pairs;
+    uint16_t num_queues;
+    int rc;
+
+    if ((rc = vn_pci_get_num_queues(&n->pci, &num_queues)))
+        return rc;
+    unsigned ctrl_index = 2 * n->max_pairs;
+    if (num_queues < ctrl_index + (n->has_ctrl ? 1u : 0u)) {
+        vn_log(VN_LOG_ERR, "net: num_queues %u < %u needed for %u pairs%s", num_queues,
+               ctrl_index + (n->has_ctrl ? 1u : 0u), n->max_pairs, n->has_ctrl ? " + control" : "");
+        return -EIO;
+    }
+    n->q = calloc(nq, sizeof *n->q);
+    if (!n->q)
+        return -ENOMEM;
+    for (unsigned i = 0; i < nq; i++)
+        if ((rc = setup_data_queue(n, i, n->opts.ring_size)))
+            return rc;
+    if (n->has_ctrl) {
+        uint16_t vec = n->msix ? (uint16_t)(1 + nq) : (uint16_t)VN_MSIX_NO_VECTOR;
+        uint16_t max;
+        if ((rc = vn_pci_set_queue_select(&n->pci, (uint16_t)ctrl_index)) ||
+            (rc = vn_pci_get_queue_size(&n->pci, &max)))
+            return rc;
+        unsigned size = max < CTRL_RING_SIZE ? max : CTRL_RING_SIZE;
+        if ((rc = setup_queue(n, &n->ctrl, (uint16_t)ctrl_index, size, vec)))
+            return rc;
+        vn_vq_disable_cb(n->ctrl.vq); /* the driver polls for control answers */
+        if ((rc = vn_tr_dma_alloc(n->tr, CTRL_BUF_LEN, &n->ctrl_buf))) {
+            n->ctrl_buf.va = NULL;
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static void teardown(struct vn_net *n)
+{
+    /* Reset first: after it the device no longer touches the memory freed below. */
+    if (n->enabled) {
+        if (vn_pci_reset(&n->pci, RESET_TIMEOUT_NS))
+            vn_log(VN_LOG_WARN, "net: device reset at close did not complete");
+        if (vn_pci_disable(&n->pci))
+            vn_log(VN_LOG_WARN, "net: could not clear bus master");
+    }
+    if (n->q)
+        for (unsigned i = 0; i < 2 * n->pairs; i++)
+            free_queue(n, &n->q[i]);
+    free(n->q);
+    free_queue(n, &n->ctrl);
+    if (n->ctrl_buf.va)
+        vn_tr_dma_free(n->tr, &n->ctrl_buf);
+    free(n);
+}
+
+int vn_net_open(struct vn_tr *tr, const struct vn_net_opts *opts, struct vn_net **out)
+{
+    static const struct vn_net_opts defaults;
+    struct vn_net *n;
+    int rc;
+
+    if (!tr || !out)
+        return -EINVAL;
+    *out = NULL;
+    n = calloc(1, sizeof *n);
+    if (!n)
+        return -ENOMEM;
+    n->tr = tr;
+    n->opts = opts ? *opts : defaults;
+    if (!n->opts.rx_buf_len)
+        n->opts.rx_buf_len = RX_BUF_DEFAULT;
+    if (n->opts.rx_buf_len <= VN_NET_HDR_LEN || n->opts.rx_buf_len > RX_BUF_MAX) {
+        vn_log(VN_LOG_ERR, "net: rx_buf_len %u outside %u..%u", n->opts.rx_buf_len,
+               VN_NET_HDR_LEN + 1, RX_BUF_MAX);
+        free(n);
+        return -EINVAL;
+    }
+
+    struct vn_pci *p = &n->pci;
+    if ((rc = vn_pci_probe(tr, p)))
+        goto fail_early;
+    if (!p->device.present) {
+        vn_log(VN_LOG_ERR, "net: no device-specific config structure");
+        rc = -ENODEV;
+        goto fail_early;
+    }
+    /* Spec 3.1.1: reset, ACKNOWLEDGE, DRIVER, features, FEATURES_OK, setup, DRIVER_OK. */
+    if ((rc = vn_pci_enable(p)))
+        goto fail_early;
+    n->enabled = true;
+    if ((rc = vn_pci_reset(p, RESET_TIMEOUT_NS)) ||
+        (rc = vn_pci_add_status(p, VN_STATUS_ACKNOWLEDGE)) ||
+        (rc = vn_pci_add_status(p, VN_STATUS_DRIVER)) || (rc = negotiate(n)) ||
+        (rc = read_config(n)))
+        goto fail;
+    n->has_ctrl = has(n->drv_features, VN_F_CTRL_VQ);
+    n->pairs = n->opts.queue_pairs == VN_NET_ALL_PAIRS ? n->max_pairs
+              : n->opts.queue_pairs ? n->opts.queue_pairs : 1;
+    if (n->pairs > n->max_pairs) {
+        vn_log(VN_LOG_ERR, "net: %u queue pairs asked, device allows %u%s", n->pairs,
+               n->max_pairs, has(n->drv_features, VN_F_MQ) ? "" : " (MQ not negotiated)");
+        rc = -EINVAL;
+        n->pairs = 0;
+        goto fail;
+    }
+    if ((rc = setup_irqs(n, 1 + 2 * n->pairs + (n->has_ctrl ? 1 : 0))) ||
+        (rc = setup_queues(n)) || (rc = vn_pci_add_status(p, VN_STATUS_DRIVER_OK)))
+        goto fail;
+    uint8_t st;
+    if ((rc = vn_pci_get_device_status(p, &st)))
+        goto fail;
+    if (!(st & VN_STATUS_DRIVER_OK) || (st & VN_STATUS_NEEDS_RESET)) {
+        vn_log(VN_LOG_ERR, "net: device status 0x%02x after DRIVER_OK", st);
+        rc = -EIO;
+        goto fail;
+    }
+    /* Doorbells only now: none may precede DRIVER_OK (3.1.1). */
+    for (unsigned qp = 0; qp < n->pairs; qp++)
+        if ((rc = kick(n, rxq(n, qp))))
+            goto fail;
+    if (n->pairs > 1) {
+        uint8_t d[2] = {(uint8_t)n->pairs, (uint8_t)(n->pairs >> 8)}; /* le16 */
+        if ((rc = ctrl_cmd(n, VN_CTRL_CLASS_MQ, VN_CTRL_MQ_VQ_PAIRS_SET, d, sizeof d)))
+            goto fail;
+    }
+    *out = n;
+    return 0;
+
+fail:
+    /* Tell the device we gave up (2.1), then let teardown reset it. */
+    if (vn_pci_add_status(p, VN_STATUS_FAILED))
+        vn_log(VN_LOG_WARN, "net: could not set FAILED");
+fail_early:
+    vn_log(VN_LOG_ERR, "net: bring-up failed: %d", rc);
+    teardown(n);
+    return rc;
+}
+
+int vn_net_queue_resize(struct vn_net *n, unsigned vq, unsigned size)
+{
+    int rc;
+
+    if (!has(n->drv_features, VN_F_RING_RESET))
+        return -ENOTSUP;
+    if (vq >= 2 * n->pairs || (size & (size - 1)) || size > VN_VQ_MAX_SIZE)
+        return -EINVAL;
+    struct net_q *q = &n->q[vq];
+    /* Also when an earlier resize failed half way: the device may hold a ring we lost. */
+    if ((rc = vn_pci_queue_reset(&n->pci, (uint16_t)vq, RESET_TIMEOUT_NS)))
+        return rc;
+    /* Only now may the rings go: the device is done with them (2.6.1.1.1). */
+    free_queue(n, q);
+    if ((rc = setup_data_queue(n, vq, size)) || (rc = kick(n, q))) {
+        vn_log(VN_LOG_ERR, "net: queue %u: re-enable after reset failed: %d", vq, rc);
+        free_queue(n, q);
+        return rc;
+    }
+    return 0;
+}
+
+void vn_net_close(struct vn_net *n)
+{
+    if (n)
+        teardown(n);
+}
+
+/* ---- data path ---------------------------------------------------------------------- */
+
+uint64_t vn_net_device_features(const struct vn_net *n) { return n->dev_features; }
+uint64_t vn_net_driver_features(const struct vn_net *n) { return n->drv_features; }
+unsigned vn_net_queue_pairs(const struct vn_net *n) { return n->pairs; }
+void vn_net_mac(const struct vn_net *n, uint8_t mac[6]) { memcpy(mac, n->mac, sizeof n->mac); }
+uint16_t vn_net_mtu(const struct vn_net *n) { return n->mtu; }
+uint16_t vn_net_link_status(const struct vn_net *n) { return n->link_status; }
+struct vn_pci *vn_net_pci(struct vn_net *n) { return &n->pci; }
+void vn_net_get_stats(const struct vn_net *n, struct vn_net_stats *st) { *st = n->st; }
+
+unsigned vn_net_ring_size(const struct vn_net *n, unsigned vq)
+{
+    if (vq < 2 * n->pairs)
+        return n->q[vq].vq ? vn_vq_size(n->q[vq].vq) : 0;
+    if (n->has_ctrl && vq == n->ctrl.index)
+        return vn_vq_size(n->ctrl.vq);
+    return 0;
+}
+
+unsigned vn_net_tx_inflight(const struct vn_net *n, unsigned qp)
+{
+    return qp < n->pairs && n->q[2 * qp + 1].vq ? vn_vq_inflight(n->q[2 * qp + 1].vq) : 0;
+}
+
+int vn_net_tx(struct vn_net *n, unsigned qp, const void *frame, size_t len)
+{
+    int rc;
+
+    if (qp >= n->pairs || !frame || len == 0)
+        return -EINVAL;
+    if (len > TX_MAX_FRAME)
+        return -EMSGSIZE;
+    struct net_q *q = txq(n, qp);
+    if (!q->vq)
+        return -EIO;
+    unsigned ndesc = n->opts.tx_split_hdr ? 2 : 1;
+    if (!q->n_free_slots || vn_vq_num_free(q->vq) < ndesc) {
+        if ((rc = tx_reap(q)))
+            return rc;
+        if (!q->n_free_slots || vn_vq_num_free(q->vq) < ndesc)
+            return -EAGAIN;
+    }
+    unsigned slot = q->free_slots[--q->n_free_slots];
+    unsigned char *b = (unsigned char *)q->bufs.va + (size_t)slot * q->slot_len;
+    uint64_t iova = q->bufs.iova + (uint64_t)slot * q->slot_len;
+    /* No offloads negotiated: flags 0, GSO_NONE, num_buffers unused on TX. */
+    memset(b, 0, VN_NET_HDR_LEN);
+    memcpy(b + VN_NET_HDR_LEN, frame, len);
+    struct vn_vq_seg seg[2];
+    if (ndesc == 1) {
+        seg[0] = (struct vn_vq_seg){iova, (uint32_t)(VN_NET_HDR_LEN + len)};
+    } else {
+        seg[0] = (struct vn_vq_seg){iova, VN_NET_HDR_LEN};
+        seg[1] = (struct vn_vq_seg){iova + VN_NET_HDR_LEN, (uint32_t)len};
+    }
+    if ((rc = vn_vq_add(q->vq, seg, ndesc, NULL, 0, b, NULL))) {
+        q->free_slots[q->n_free_slots++] = slot;
+        return rc;
+    }
+    n->st.tx_frames++;
+    n->st.tx_bytes += len;
+    return kick(n, q);
+}
+
+int vn_net_rx(struct vn_net *n, unsigned qp, void *buf, size_t cap, size_t *len)
+{
+    uint32_t ulen;
+    void *cookie;
+    int rc;
+
+    if (qp >= n->pairs || (!buf && cap) || !len)
+        return -EINVAL;
+    struct net_q *q = rxq(n, qp);
+    if (!q->vq)
+        return -EIO;
+    for (;;) {
+        if ((rc = vn_vq_get_used(q->vq, &ulen, &cookie, NULL)))
+            return rc;
+        unsigned slot = slot_of(q, cookie);
+        if (ulen <= VN_NET_HDR_LEN) {
+            /* A chain handed back unused (frame too big for it): recycle and go on. */
+            if ((rc = rx_post(q, slot)) || (rc = kick(n, q)))
+                return rc;
+            continue;
+        }
+        size_t flen = ulen - VN_NET_HDR_LEN;
+        memcpy(buf, (unsigned char *)cookie + VN_NET_HDR_LEN, flen < cap ? flen : cap);
+        *len = flen;
+        n->st.rx_frames++;
+        n->st.rx_bytes += flen;
+        if ((rc = rx_post(q, slot)) || (rc = kick(n, q)))
+            return rc;
+        return flen > cap ? -EMSGSIZE : 0;
+    }
+}
+
+static int check_config_irq(struct vn_net *n, uint64_t fired)
+{
+    uint8_t st;
+    int rc;
+
+    n->st.irqs += (uint64_t)__builtin_popcountll(fired);
+    if (!(fired & 1))
+        return 0;
+    if ((rc = vn_pci_get_device_status(&n->pci, &st)))
+        return rc;
+    if (st & VN_STATUS_NEEDS_RESET) {
+        vn_log(VN_LOG_ERR, "net: device needs reset (status 0x%02x)", st);
+        return -EIO;
+    }
+    return 0;
+}
+
+int vn_net_poll(struct vn_net *n)
+{
+    int rc;
+
+    for (unsigned qp = 0; qp < n->pairs; qp++)
+        if (txq(n, qp)->vq && (rc = tx_reap(txq(n, qp))))
+            return rc;
+    if (n->msix) {
+        uint64_t fired = 0;
+        if ((rc = vn_tr_irq_wait(n->tr, 0, &fired)))
+            return rc;
+        return check_config_irq(n, fired);
+    }
+    return 0;
+}
+
+static bool work_pending(const struct vn_net *n)
+{
+    for (unsigned i = 0; i < 2 * n->pairs; i++)
+        if (n->q[i].vq && vn_vq_used_pending(n->q[i].vq))
+            return true;
+    return false;
+}
+
+int vn_net_wait(struct vn_net *n, uint64_t timeout_ns)
+{
+    /* Work already there: an interrupt for it may have been consumed by an earlier poll. */
+    if (work_pending(n))
+        return 0;
+    if (n->opts.use_irq && n->msix) {
+        uint64_t fired = 0;
+        int rc = vn_tr_irq_wait(n->tr, timeout_ns, &fired);
+        return rc ? rc : check_config_irq(n, fired);
+    }
+    for (uint64_t waited = 0; waited < timeout_ns && !work_pending(n);) {
+        uint64_t step = timeout_ns - waited < POLL_STEP_NS ? timeout_ns - waited : POLL_STEP_NS;
+        vn_tr_delay(n->tr, step);
+        waited += step;
+    }
+    return 0;
+}

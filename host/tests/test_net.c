@@ -1,0 +1,657 @@
+/* vn_net against a small virtio-net device written from the spec on top of the mock
+ * transport: bring-up order, negotiation and its refusals, queue setup, TX/RX framing,
+ * the control queue, teardown.  The real device is exercised by host_sim_bringup. */
+#include <errno.h>
+#include <string.h>
+
+#include "check.h"
+#include "mock_tr.h"
+#include "vionic_regs.h"
+#include "vn_log.h"
+#include "vn_net.h"
+#include "vn_pci.h"
+
+#define BIT64(n) (UINT64_C(1) << (n))
+#define MAX_PAIRS 4u
+#define NQ (2u * MAX_PAIRS + 1u)
+#define CTRLQ (2u * MAX_PAIRS)
+#define QMAX 256u
+#define MSIX_ENTRIES (2u * MAX_PAIRS + 2u)
+
+static struct mock_tr mock;
+static unsigned log_errors;
+
+struct mq {
+    uint16_t size, vector, enable;
+    uint64_t desc, driver, device;
+    struct mock_ring ring;
+    unsigned kicks;
+    unsigned reset_reads; /* queue_reset reads 1 for this many more reads */
+};
+
+static struct mdev {
+    uint64_t offered;
+    uint32_t drv_feat[2];
+    uint8_t status;
+    uint16_t cfg_vec;
+    struct mq q[NQ];
+    int refuse_features, refuse_enable, refuse_vector;
+    uint8_t ctrl_ack;
+    unsigned ctrl_cmds;
+    uint8_t last_ctrl[8];
+    uint8_t status_log[64];
+    unsigned nstatus;
+    unsigned kicks_before_driver_ok;
+} dev;
+
+static const uint8_t dev_mac[6] = {0x02, 0x00, 0x5e, 0x10, 0x20, 0x30};
+
+static void count_log(void *ctx, enum vn_log_level level, const char *msg)
+{
+    (void)ctx;
+    (void)msg;
+    if (level == VN_LOG_ERR)
+        log_errors++;
+}
+
+static uint32_t reg(uint32_t off, unsigned size) { return mock_get(mock.bar0, off, size); }
+static uint16_t qsel(void) { return (uint16_t)reg(VN_COMMON_BASE + VN_COMMON_QUEUE_SELECT, 2); }
+
+static void dev_reset(void)
+{
+    dev.status = 0;
+    dev.cfg_vec = VN_MSIX_NO_VECTOR;
+    dev.drv_feat[0] = dev.drv_feat[1] = 0;
+    for (unsigned i = 0; i < NQ; i++)
+        dev.q[i] = (struct mq){.size = QMAX, .vector = VN_MSIX_NO_VECTOR};
+}
+
+static void set_half(uint64_t *v, int hi, uint32_t x)
+{
+    *v = hi ? (*v & 0xffffffffu) | (uint64_t)x << 32 : (*v & ~UINT64_C(0xffffffff)) | x;
+}
+
+static int dev_read(struct mock_tr *m, uint64_t off, unsigned size, uint32_t *v)
+{
+    (void)m;
+    (void)size;
+    if (off >= VN_COMMON_BASE + VN_COMMON_LEN)
+        return 0;
+    uint32_t o = (uint32_t)(off - VN_COMMON_BASE);
+    uint16_t s = qsel();
+    struct mq *q = s < NQ ? &dev.q[s] : NULL;
+    uint32_t fsel = reg(VN_COMMON_BASE + VN_COMMON_DEVICE_FEATURE_SELECT, 4);
+    uint32_t dsel = reg(VN_COMMON_BASE + VN_COMMON_DRIVER_FEATURE_SELECT, 4);
+    switch (o) {
+    case VN_COMMON_DEVICE_FEATURE:
+        *v = fsel < 2 ? (uint32_t)(dev.offered >> (32 * fsel)) : 0;
+        return 1;
+    case VN_COMMON_DRIVER_FEATURE: *v = dsel < 2 ? dev.drv_feat[dsel] : 0; return 1;
+    case VN_COMMON_CONFIG_MSIX_VECTOR: *v = dev.cfg_vec; return 1;
+    case VN_COMMON_NUM_QUEUES: *v = NQ; return 1;
+    case VN_COMMON_DEVICE_STATUS: *v = dev.status; return 1;
+    case VN_COMMON_QUEUE_SIZE: *v = q ? q->size : 0; return 1;
+    case VN_COMMON_QUEUE_MSIX_VECTOR: *v = q ? q->vector : VN_MSIX_NO_VECTOR; return 1;
+    case VN_COMMON_QUEUE_ENABLE: *v = q ? q->enable : 0; return 1;
+    case VN_COMMON_QUEUE_NOTIFY_OFF: *v = s; return 1;
+    case VN_COMMON_QUEUE_RESET:
+        *v = q && q->reset_reads ? 1 : 0;
+        if (q && q->reset_reads && --q->reset_reads == 0)
+            *q = (struct mq){.size = QMAX, .vector = VN_MSIX_NO_VECTOR, .kicks = q->kicks};
+        return 1;
+    default: return 0;
+    }
+}
+
+static void dev_ctrl(void)
+{
+    struct mq *q = &dev.q[CTRLQ];
+    struct mock_seg seg[8];
+    unsigned n;
+    uint16_t head;
+
+    while (mock_ring_pop(&q->ring, &head, seg, &n) == 0) {
+        unsigned got = 0;
+        uint8_t *ack = NULL;
+        for (unsigned i = 0; i < n; i++) {
+            uint8_t *b = mock_iova_va(&mock, seg[i].addr, seg[i].len);
+            if (!b)
+                continue;
+            if (seg[i].flags & VN_DESC_F_WRITE) {
+                ack = b;
+                continue;
+            }
+            for (unsigned k = 0; k < seg[i].len && got < sizeof dev.last_ctrl; k++)
+                dev.last_ctrl[got++] = b[k];
+        }
+        dev.ctrl_cmds++;
+        if (ack)
+            *ack = dev.ctrl_ack;
+        mock_ring_push(&q->ring, head, ack ? 1 : 0);
+    }
+}
+
+static int dev_write(struct mock_tr *m, uint64_t off, unsigned size, uint32_t v)
+{
+    (void)m;
+    (void)size;
+    if (off >= VN_NOTIFY_BASE && off < VN_NOTIFY_BASE + VN_NOTIFY_SIZE) {
+        unsigned qi = (unsigned)(off - VN_NOTIFY_BASE) / VN_NOTIFY_MULT;
+        if (!(dev.status & VN_STATUS_DRIVER_OK))
+            dev.kicks_before_driver_ok++;
+        if (qi < NQ) {
+            dev.q[qi].kicks++;
+            if (qi == CTRLQ && dev.q[qi].enable)
+                dev_ctrl();
+        }
+        return 1;
+    }
+    if (off >= VN_COMMON_BASE + VN_COMMON_LEN)
+        return 0;
+    uint32_t o = (uint32_t)(off - VN_COMMON_BASE);
+    uint16_t s = qsel();
+    struct mq *q = s < NQ ? &dev.q[s] : NULL;
+    uint32_t dsel = reg(VN_COMMON_BASE + VN_COMMON_DRIVER_FEATURE_SELECT, 4);
+    switch (o) {
+    case VN_COMMON_DEVICE_FEATURE_SELECT:
+    case VN_COMMON_DRIVER_FEATURE_SELECT:
+    case VN_COMMON_QUEUE_SELECT:
+        return 0; /* plain storage */
+    case VN_COMMON_DRIVER_FEATURE:
+        if (dsel < 2 && !(dev.status & VN_STATUS_FEATURES_OK))
+            dev.drv_feat[dsel] = v;
+        return 1;
+    case VN_COMMON_CONFIG_MSIX_VECTOR:
+        dev.cfg_vec = v < MSIX_ENTRIES ? (uint16_t)v : VN_MSIX_NO_VECTOR;
+        return 1;
+    case VN_COMMON_DEVICE_STATUS:
+        if (dev.nstatus < sizeof dev.status_log)
+            dev.status_log[dev.nstatus++] = (uint8_t)v;
+        if (v == 0) {
+            dev_reset();
+            return 1;
+        }
+        if ((v & VN_STATUS_FEATURES_OK) && !(dev.status & VN_STATUS_FEATURES_OK)) {
+            uint64_t f = (uint64_t)dev.drv_feat[1] << 32 | dev.drv_feat[0];
+            if (dev.refuse_features || (f & ~dev.offered) || !(f & BIT64(VN_F_VERSION_1)))
+                v &= ~VN_STATUS_FEATURES_OK;
+        }
+        dev.status = (uint8_t)v;
+        return 1;
+    default:
+        break;
+    }
+    if (!q)
+        return 1;
+    switch (o) {
+    case VN_COMMON_QUEUE_SIZE:
+        if (v && v <= QMAX && !(v & (v - 1)))
+            q->size = (uint16_t)v;
+        break;
+    case VN_COMMON_QUEUE_MSIX_VECTOR:
+        q->vector = (dev.refuse_vector || v >= MSIX_ENTRIES) ? VN_MSIX_NO_VECTOR : (uint16_t)v;
+        break;
+    case VN_COMMON_QUEUE_ENABLE:
+        if (v == 1 && !dev.refuse_enable) {
+            q->enable = 1;
+            mock_ring_attach_iova(&q->ring, &mock, q->size, q->desc, q->driver, q->device);
+        }
+        break;
+    case VN_COMMON_QUEUE_RESET:
+        /* in progress for two reads, then back to defaults (2.6.1, 4.1.4.3.1) */
+        if (v == 1 && q->enable && (dev.drv_feat[1] & (1u << (VN_F_RING_RESET - 32))))
+            q->reset_reads = 2;
+        break;
+    case VN_COMMON_QUEUE_DESC_LO: set_half(&q->desc, 0, v); break;
+    case VN_COMMON_QUEUE_DESC_HI: set_half(&q->desc, 1, v); break;
+    case VN_COMMON_QUEUE_DRIVER_LO: set_half(&q->driver, 0, v); break;
+    case VN_COMMON_QUEUE_DRIVER_HI: set_half(&q->driver, 1, v); break;
+    case VN_COMMON_QUEUE_DEVICE_LO: set_half(&q->device, 0, v); break;
+    case VN_COMMON_QUEUE_DEVICE_HI: set_half(&q->device, 1, v); break;
+    default: break;
+    }
+    return 1;
+}
+
+static void put_vcap(uint8_t pos, uint8_t next, uint8_t len, uint8_t type, uint32_t off,
+                     uint32_t length)
+{
+    uint8_t *c = mock.cfg;
+    c[pos + VN_VCAP_VNDR] = VN_PCI_CAP_ID_VNDR;
+    c[pos + VN_VCAP_NEXT] = next;
+    c[pos + VN_VCAP_LEN] = len;
+    c[pos + VN_VCAP_CFG_TYPE] = type;
+    mock_put(c, pos + VN_VCAP_OFFSET, 4, off);
+    mock_put(c, pos + VN_VCAP_LENGTH, 4, length);
+}
+
+static void dev_init(void)
+{
+    uint8_t *c = mock.cfg;
+
+    mock_tr_init(&mock);
+    memset(&dev, 0, sizeof dev);
+    dev_reset();
+    dev.offered = BIT64(VN_F_VERSION_1) | BIT64(VN_F_ACCESS_PLATFORM) | BIT64(VN_F_MAC) |
+                  BIT64(VN_F_STATUS) | BIT64(VN_F_MTU) | BIT64(VN_F_CTRL_VQ) | BIT64(VN_F_MQ) |
+                  BIT64(VN_F_EVENT_IDX) | BIT64(VN_F_INDIRECT_DESC) | BIT64(VN_F_RING_RESET);
+    dev.ctrl_ack = VN_CTRL_OK;
+    mock_put(c, VN_CFG_VENDOR_ID, 2, VN_PCI_VENDOR_ID);
+    mock_put(c, VN_CFG_DEVICE_ID, 2, VN_PCI_DEVICE_ID);
+    mock_put(c, VN_CFG_STATUS, 2, VN_PCI_STATUS_CAPLIST);
+    c[VN_CFG_CAP_PTR] = VN_CAP_COMMON;
+    put_vcap(VN_CAP_COMMON, VN_CAP_NOTIFY, 16, VN_VIRTIO_PCI_CAP_COMMON_CFG, VN_COMMON_BASE,
+             VN_COMMON_LEN);
+    put_vcap(VN_CAP_NOTIFY, VN_CAP_ISR, 20, VN_VIRTIO_PCI_CAP_NOTIFY_CFG, VN_NOTIFY_BASE,
+             VN_NOTIFY_SIZE);
+    mock_put(c, VN_CAP_NOTIFY + VN_VCAP_NOTIFY_MULT, 4, VN_NOTIFY_MULT);
+    put_vcap(VN_CAP_ISR, VN_CAP_DEVICE, 16, VN_VIRTIO_PCI_CAP_ISR_CFG, VN_ISR_BASE, VN_ISR_SIZE);
+    put_vcap(VN_CAP_DEVICE, VN_CAP_PCICFG, 16, VN_VIRTIO_PCI_CAP_DEVICE_CFG, VN_DEVICE_BASE,
+             VN_DEVICE_LEN);
+    put_vcap(VN_CAP_PCICFG, 0, 20, VN_VIRTIO_PCI_CAP_PCI_CFG, 0, 0);
+    memcpy(mock.bar0 + VN_DEVICE_BASE + VN_DEVICE_NET_MAC, dev_mac, sizeof dev_mac);
+    mock_put(mock.bar0, VN_DEVICE_BASE + VN_DEVICE_NET_STATUS, 2, VN_NET_S_LINK_UP);
+    mock_put(mock.bar0, VN_DEVICE_BASE + VN_DEVICE_NET_MAX_VIRTQUEUE_PAIRS, 2, MAX_PAIRS);
+    mock_put(mock.bar0, VN_DEVICE_BASE + VN_DEVICE_NET_MTU, 2, 1500);
+    mock.bar_read_hook = dev_read;
+    mock.bar_write_hook = dev_write;
+    log_errors = 0;
+}
+
+/* The device transmits one frame from TX pair qp: the chain's bytes after the header. */
+static int dev_tx(unsigned qp, uint8_t *frame, unsigned *len, unsigned *nseg, uint8_t hdr[12])
+{
+    struct mq *q = &dev.q[2 * qp + 1];
+    struct mock_seg seg[QMAX];
+    uint16_t head;
+    unsigned total = 0;
+
+    if (mock_ring_pop(&q->ring, &head, seg, nseg))
+        return -1;
+    for (unsigned i = 0; i < *nseg; i++) {
+        uint8_t *b = mock_iova_va(&mock, seg[i].addr, seg[i].len);
+        if (!b || (seg[i].flags & VN_DESC_F_WRITE))
+            return -2;
+        for (unsigned k = 0; k < seg[i].len; k++, total++) {
+            if (total < VN_NET_HDR_LEN)
+                hdr[total] = b[k];
+            else
+                frame[total - VN_NET_HDR_LEN] = b[k];
+        }
+    }
+    *len = total - VN_NET_HDR_LEN;
+    mock_ring_push(&q->ring, head, 0);
+    return 0;
+}
+
+/* The device receives a frame into RX pair qp; drop (len 0) when it does not fit. */
+static int dev_rx(unsigned qp, const uint8_t *frame, unsigned len)
+{
+    struct mq *q = &dev.q[2 * qp];
+    struct mock_seg seg[QMAX];
+    uint16_t head;
+    unsigned n;
+
+    if (mock_ring_pop(&q->ring, &head, seg, &n))
+        return -1;
+    if (n != 1 || !(seg[0].flags & VN_DESC_F_WRITE))
+        return -2;
+    uint8_t *b = mock_iova_va(&mock, seg[0].addr, seg[0].len);
+    if (!b)
+        return -3;
+    if (seg[0].len < VN_NET_HDR_LEN + len) {
+        mock_ring_push(&q->ring, head, 0);
+        return 1;
+    }
+    memset(b, 0, VN_NET_HDR_LEN);
+    b[10] = 1; /* num_buffers */
+    memcpy(b + VN_NET_HDR_LEN, frame, len);
+    mock_ring_push(&q->ring, head, VN_NET_HDR_LEN + len);
+    return 0;
+}
+
+static void test_bringup(void)
+{
+    struct vn_net *n;
+    struct vn_net_opts o = {.ring_size = 64, .queue_pairs = 1};
+
+    dev_init();
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), 0);
+    if (!n)
+        return;
+    CHECK_EQ(log_errors, 0);
+    /* 3.1.1 order: reset, ACKNOWLEDGE, DRIVER, FEATURES_OK, DRIVER_OK */
+    enum { A = VN_STATUS_ACKNOWLEDGE, D = VN_STATUS_DRIVER, F = VN_STATUS_FEATURES_OK };
+    static const uint8_t want[] = {0, A, A | D, A | D | F, A | D | F | VN_STATUS_DRIVER_OK};
+    CHECK_EQ(dev.nstatus, sizeof want);
+    CHECK(memcmp(dev.status_log, want, sizeof want) == 0);
+    uint64_t known = BIT64(VN_F_VERSION_1) | BIT64(VN_F_ACCESS_PLATFORM) | BIT64(VN_F_MAC) |
+                     BIT64(VN_F_STATUS) | BIT64(VN_F_MTU) | BIT64(VN_F_CTRL_VQ) | BIT64(VN_F_MQ) |
+                     BIT64(VN_F_RING_RESET);
+    CHECK_EQ(vn_net_device_features(n), dev.offered);
+    CHECK_EQ(vn_net_driver_features(n), known);
+    CHECK_EQ((uint64_t)dev.drv_feat[1] << 32 | dev.drv_feat[0], known);
+    uint8_t mac[6];
+    vn_net_mac(n, mac);
+    CHECK(memcmp(mac, dev_mac, 6) == 0);
+    CHECK_EQ(vn_net_mtu(n), 1500);
+    CHECK_EQ(vn_net_link_status(n), VN_NET_S_LINK_UP);
+    CHECK_EQ(vn_net_queue_pairs(n), 1);
+    /* MSI-X: config 0, queue q -> 1 + q, control queue after the data queues */
+    CHECK_EQ(mock.irq_nvec, 4);
+    CHECK_EQ(dev.cfg_vec, 0);
+    CHECK_EQ(dev.q[0].vector, 1);
+    CHECK_EQ(dev.q[1].vector, 2);
+    CHECK_EQ(dev.q[CTRLQ].vector, 3);
+    CHECK(dev.q[0].enable && dev.q[1].enable && dev.q[CTRLQ].enable);
+    CHECK(!dev.q[2].enable);
+    CHECK_EQ(dev.q[0].size, 64);
+    CHECK_EQ(vn_net_ring_size(n, 0), 64);
+    CHECK_EQ(vn_net_ring_size(n, CTRLQ), 16);
+    CHECK_EQ(vn_net_ring_size(n, 2), 0);
+    /* RX full before DRIVER_OK, kicked only after it; no MQ command for one pair */
+    CHECK_EQ(mock_ring_avail_idx(&dev.q[0].ring), 64);
+    CHECK_EQ(dev.kicks_before_driver_ok, 0);
+    CHECK_EQ(dev.q[0].kicks, 1);
+    CHECK_EQ(dev.ctrl_cmds, 0);
+    /* ring addresses are IOVAs, not pointers */
+    CHECK(dev.q[0].desc != 0 && mock_iova_va(&mock, dev.q[0].desc, 1) != NULL);
+    CHECK(dev.q[0].desc != (uint64_t)(uintptr_t)mock_iova_va(&mock, dev.q[0].desc, 1));
+    CHECK_EQ(mock_get(mock.cfg, VN_CFG_COMMAND, 2) & VN_PCI_CMD_MASTER, VN_PCI_CMD_MASTER);
+
+    vn_net_close(n);
+    CHECK_EQ(dev.status, 0);
+    CHECK_EQ(dev.status_log[dev.nstatus - 1], 0);
+    CHECK_EQ(mock.dma_live, 0);
+    CHECK_EQ(mock_get(mock.cfg, VN_CFG_COMMAND, 2) & VN_PCI_CMD_MASTER, 0);
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+}
+
+static void test_datapath(int split)
+{
+    struct vn_net *n;
+    struct vn_net_opts o = {.ring_size = 8, .tx_split_hdr = split, .use_irq = 1};
+    uint8_t frame[1514], got[2048], hdr[12];
+    unsigned len, nseg;
+    size_t rlen;
+
+    dev_init();
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), 0);
+    if (!n)
+        return;
+    for (unsigned i = 0; i < sizeof frame; i++)
+        frame[i] = (uint8_t)(i * 7 + split);
+
+    /* TX: header of zeros, then the frame, in one or two descriptors */
+    CHECK_EQ(vn_net_tx(n, 0, frame, 60), 0);
+    CHECK_EQ(vn_net_tx_inflight(n, 0), 1);
+    CHECK_EQ(dev.q[1].kicks, 1);
+    memset(hdr, 0xaa, sizeof hdr);
+    CHECK_EQ(dev_tx(0, got, &len, &nseg, hdr), 0);
+    CHECK_EQ(len, 60);
+    CHECK_EQ(nseg, split ? 2 : 1);
+    CHECK(memcmp(got, frame, 60) == 0);
+    static const uint8_t zero[12];
+    CHECK(memcmp(hdr, zero, 12) == 0);
+    CHECK_EQ(vn_net_poll(n), 0);
+    CHECK_EQ(vn_net_tx_inflight(n, 0), 0);
+
+    /* TX ring full, then freed by completions */
+    unsigned sent = 0;
+    while (vn_net_tx(n, 0, frame, 100) == 0)
+        sent++;
+    CHECK_EQ(sent, split ? 4 : 8);
+    CHECK_EQ(vn_net_tx(n, 0, frame, 100), -EAGAIN);
+    CHECK_EQ(dev_tx(0, got, &len, &nseg, hdr), 0);
+    CHECK_EQ(vn_net_tx(n, 0, frame, 100), 0); /* tx reaps on its own when full */
+    CHECK_EQ(vn_net_tx(n, 0, frame, 2049), -EMSGSIZE);
+    CHECK_EQ(vn_net_tx(n, 1, frame, 100), -EINVAL);
+    while (dev_tx(0, got, &len, &nseg, hdr) == 0)
+        ;
+    CHECK_EQ(vn_net_poll(n), 0);
+    CHECK_EQ(vn_net_tx_inflight(n, 0), 0);
+
+    /* RX: header stripped, buffer straight back to the device */
+    CHECK_EQ(vn_net_rx(n, 0, got, sizeof got, &rlen), -EAGAIN);
+    CHECK_EQ(dev_rx(0, frame, 1514), 0);
+    CHECK_EQ(dev_rx(0, frame + 1, 64), 0);
+    uint16_t before = mock_ring_avail_idx(&dev.q[0].ring);
+    CHECK_EQ(vn_net_rx(n, 0, got, sizeof got, &rlen), 0);
+    CHECK_EQ(rlen, 1514);
+    CHECK(memcmp(got, frame, 1514) == 0);
+    CHECK_EQ((uint16_t)(mock_ring_avail_idx(&dev.q[0].ring) - before), 1);
+    CHECK_EQ(vn_net_rx(n, 0, got, 10, &rlen), -EMSGSIZE); /* truncated, length reported */
+    CHECK_EQ(rlen, 64);
+    CHECK(memcmp(got, frame + 1, 10) == 0);
+    /* A chain handed back with len 0 (frame did not fit) is recycled silently. */
+    uint8_t big[1600] = {0};
+    CHECK_EQ(dev_rx(0, big, sizeof big), 1);
+    CHECK_EQ(dev_rx(0, frame, 42), 0);
+    CHECK_EQ(vn_net_rx(n, 0, got, sizeof got, &rlen), 0);
+    CHECK_EQ(rlen, 42);
+    CHECK_EQ(vn_net_rx(n, 0, got, sizeof got, &rlen), -EAGAIN);
+    /* the ring stays full however many frames pass */
+    for (unsigned i = 0; i < 100; i++) {
+        CHECK_EQ(dev_rx(0, frame, 60 + i), 0);
+        CHECK_EQ(vn_net_rx(n, 0, got, sizeof got, &rlen), 0);
+        CHECK_EQ(rlen, 60 + i);
+    }
+
+    struct vn_net_stats st;
+    vn_net_get_stats(n, &st);
+    CHECK_EQ(st.rx_frames, 103);
+    CHECK_EQ(st.tx_frames, split ? 6 : 10);
+
+    /* interrupts: poll collects them; a config interrupt with NEEDS_RESET is an error */
+    mock.irq_pending = 0x6;
+    CHECK_EQ(vn_net_wait(n, 1000), 0);
+    vn_net_get_stats(n, &st);
+    CHECK_EQ(st.irqs, 2);
+    dev.status |= VN_STATUS_NEEDS_RESET;
+    mock.irq_pending = 0x1;
+    CHECK_EQ(vn_net_poll(n), -EIO);
+
+    vn_net_close(n);
+    CHECK_EQ(mock.dma_live, 0);
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+}
+
+static void test_mq(void)
+{
+    struct vn_net *n;
+    struct vn_net_opts o = {.ring_size = 16, .queue_pairs = 3};
+
+    dev_init();
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), 0);
+    if (n) {
+        CHECK_EQ(vn_net_queue_pairs(n), 3);
+        CHECK_EQ(dev.ctrl_cmds, 1);
+        CHECK_EQ(dev.last_ctrl[0], VN_CTRL_CLASS_MQ);
+        CHECK_EQ(dev.last_ctrl[1], VN_CTRL_MQ_VQ_PAIRS_SET);
+        CHECK_EQ(mock_get(dev.last_ctrl, 2, 2), 3);
+        CHECK(dev.q[5].enable && !dev.q[6].enable && dev.q[CTRLQ].enable);
+        CHECK_EQ(dev.q[CTRLQ].vector, 7);
+        CHECK_EQ(mock.irq_nvec, 8);
+        /* steering to pair 2 reaches its own ring */
+        uint8_t f[60] = {1, 2, 3}, got[64];
+        size_t len;
+        CHECK_EQ(dev_rx(2, f, sizeof f), 0);
+        CHECK_EQ(vn_net_rx(n, 1, got, sizeof got, &len), -EAGAIN);
+        CHECK_EQ(vn_net_rx(n, 2, got, sizeof got, &len), 0);
+        CHECK_EQ(vn_net_rx(n, 3, got, sizeof got, &len), -EINVAL);
+        vn_net_close(n);
+    }
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+
+    /* the device answers ERR */
+    dev_init();
+    dev.ctrl_ack = VN_CTRL_ERR;
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), -EIO);
+    CHECK(n == NULL);
+    CHECK(log_errors > 0);
+    CHECK_EQ(dev.status, 0);
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+
+    /* more pairs than the device has, or MQ masked out */
+    dev_init();
+    o.queue_pairs = MAX_PAIRS + 1;
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), -EINVAL);
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+    dev_init();
+    o.queue_pairs = 2;
+    o.features = ~BIT64(VN_F_MQ);
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), -EINVAL);
+    /* without MQ, on a multi-pair device, the control queue (index 2) is given up too */
+    o.queue_pairs = 1;
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), 0);
+    if (n) {
+        CHECK_EQ(vn_net_driver_features(n) & (BIT64(VN_F_MQ) | BIT64(VN_F_CTRL_VQ)), 0);
+        CHECK(!dev.q[2].enable);
+        vn_net_close(n);
+    }
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+    /* MQ without CTRL_VQ is not accepted: one pair, no control queue */
+    dev_init();
+    o.queue_pairs = 1;
+    o.features = ~BIT64(VN_F_CTRL_VQ);
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), 0);
+    if (n) {
+        CHECK_EQ(vn_net_driver_features(n) & (BIT64(VN_F_MQ) | BIT64(VN_F_CTRL_VQ)), 0);
+        CHECK(!dev.q[2].enable);
+        CHECK(!dev.q[CTRLQ].enable);
+        CHECK_EQ(mock.irq_nvec, 3);
+        vn_net_close(n);
+    }
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+}
+
+static void test_refusals(void)
+{
+    struct vn_net *n;
+    struct vn_net_opts o = {.ring_size = 16};
+
+    /* no VERSION_1 offered */
+    dev_init();
+    dev.offered &= ~BIT64(VN_F_VERSION_1);
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), -ENOTSUP);
+    CHECK(n == NULL);
+    CHECK(log_errors > 0);
+    CHECK_EQ(mock.dma_live, 0);
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+
+    /* FEATURES_OK not latched: FAILED is set, then the device is reset */
+    dev_init();
+    dev.refuse_features = 1;
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), -ENOTSUP);
+    int saw_failed = 0;
+    for (unsigned i = 0; i < dev.nstatus; i++)
+        saw_failed |= !!(dev.status_log[i] & VN_STATUS_FAILED);
+    CHECK(saw_failed);
+    CHECK_EQ(dev.status, 0);
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+
+    /* a queue the device will not enable; a vector it will not take */
+    dev_init();
+    dev.refuse_enable = 1;
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), -EIO);
+    CHECK_EQ(mock.dma_live, 0);
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+    dev_init();
+    dev.refuse_vector = 1;
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), -EBUSY);
+    CHECK_EQ(mock.dma_live, 0);
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+
+    /* a ring size the device cannot do */
+    dev_init();
+    o.ring_size = 24;
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), -EINVAL);
+    o.ring_size = 2 * QMAX;
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), -EINVAL);
+    CHECK_EQ(mock.dma_live, 0);
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+
+    /* without MSI-X a polling driver still comes up, with no vectors */
+    dev_init();
+    o.ring_size = 16;
+    mock.irq_setup_rc = -ENOTSUP;
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), 0);
+    if (n) {
+        CHECK_EQ(dev.q[0].vector, VN_MSIX_NO_VECTOR);
+        vn_net_close(n);
+    }
+    o.use_irq = 1;
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), -ENOTSUP);
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+}
+
+static void test_resize(void)
+{
+    struct vn_net *n;
+    struct vn_net_opts o = {.ring_size = 64};
+    uint8_t frame[100] = {9, 8, 7}, got[2048], hdr[12];
+    unsigned len, nseg;
+    size_t rlen;
+
+    dev_init();
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), 0);
+    if (!n)
+        return;
+    uint64_t old_desc = dev.q[0].desc;
+    unsigned kicks = dev.q[0].kicks;
+    CHECK_EQ(vn_net_queue_resize(n, 0, 16), 0);
+    CHECK_EQ(dev.q[0].size, 16);
+    CHECK_EQ(dev.q[0].enable, 1);
+    CHECK_EQ(dev.q[0].vector, 1);
+    CHECK(dev.q[0].desc != old_desc);
+    CHECK_EQ(vn_net_ring_size(n, 0), 16);
+    CHECK_EQ(mock_ring_avail_idx(&dev.q[0].ring), 16); /* full again, from index 0 */
+    CHECK_EQ(dev.q[0].kicks, kicks + 1);
+    CHECK_EQ(dev_rx(0, frame, sizeof frame), 0);
+    CHECK_EQ(vn_net_rx(n, 0, got, sizeof got, &rlen), 0);
+    CHECK_EQ(rlen, sizeof frame);
+
+    /* TX with frames in flight: they are dropped with the old ring */
+    CHECK_EQ(vn_net_tx(n, 0, frame, sizeof frame), 0);
+    CHECK_EQ(vn_net_queue_resize(n, 1, 0), 0);
+    CHECK_EQ(dev.q[1].size, QMAX);
+    CHECK_EQ(vn_net_tx_inflight(n, 0), 0);
+    CHECK_EQ(vn_net_tx(n, 0, frame, sizeof frame), 0);
+    CHECK_EQ(dev_tx(0, got, &len, &nseg, hdr), 0);
+    CHECK_EQ(len, sizeof frame);
+    CHECK_EQ(vn_net_poll(n), 0);
+
+    CHECK_EQ(vn_net_queue_resize(n, 2, 16), -EINVAL); /* pair 1 is not in use */
+    CHECK_EQ(vn_net_queue_resize(n, 0, 24), -EINVAL);
+    /* a size the device refuses leaves the queue out of use, cleanly */
+    CHECK_EQ(vn_net_queue_resize(n, 0, 2 * QMAX), -EINVAL);
+    CHECK_EQ(vn_net_rx(n, 0, got, sizeof got, &rlen), -EIO);
+    CHECK_EQ(vn_net_ring_size(n, 0), 0);
+    CHECK_EQ(vn_net_queue_resize(n, 0, 32), 0); /* and a later resize brings it back */
+    CHECK_EQ(vn_net_ring_size(n, 0), 32);
+    vn_net_close(n);
+    CHECK_EQ(mock.dma_live, 0);
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+
+    /* without RING_RESET */
+    dev_init();
+    o.features = ~BIT64(VN_F_RING_RESET);
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), 0);
+    if (n) {
+        CHECK_EQ(vn_net_queue_resize(n, 0, 16), -ENOTSUP);
+        vn_net_close(n);
+    }
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+}
+
+int main(void)
+{
+    vn_log_set(count_log, NULL);
+    test_bringup();
+    test_datapath(0);
+    test_datapath(1);
+    test_mq();
+    test_refusals();
+    test_resize();
+    return check_report();
+}

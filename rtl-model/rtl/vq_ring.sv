@@ -1,0 +1,191 @@
+// vq_ring: the avail side of one engine's split rings.  Per queue it keeps the avail idx
+// last read, how far the ring has been fetched (fetch) and consumed (cons), and HL lines
+// of up to 32 prefetched ring entries (one 64-byte read each).  A scanner visits one
+// queue per cycle: it reads avail flags|idx when a doorbell is pending (or the consumer
+// asks for a re-read), and reads a batch of ring entries whenever avail idx is ahead of
+// fetch and a line is free.  The consumer takes heads of one queue at a time.
+`default_nettype none
+module vq_ring
+  import vionic_regs_pkg::*;
+#(
+  parameter int NP  = 4,     // queues of this engine
+  parameter int ENG = 1,     // 0 RX (even queues), 1 TX (odd queues)
+  parameter int HL  = 2,     // ring-entry lines per queue, power of two
+  parameter int CKW = 40
+) (
+  /* verilator lint_off UNUSEDSIGNAL */  // queue numbers and cookies are full width on every port
+  input  wire logic                 clk,
+  input  wire logic                 rst_n,
+  input  wire logic                 datapath_en,
+  input  wire logic [NP-1:0][2:0]   st,
+  input  wire logic [NP-1:0][15:0]  size,
+  input  wire logic [NP-1:0][63:0]  driver,
+  input  wire logic [NP-1:0]        pend,
+  output logic                      pend_clr,
+  output logic [15:0]               pend_clr_p,
+  input  wire logic                 clr_valid,
+  input  wire logic [15:0]          clr_p,
+  // read requests
+  output logic                      rq_valid,
+  input  wire logic                 rq_ready,
+  output logic [63:0]               rq_addr,
+  output logic [12:0]               rq_len,
+  output logic [15:0]               rq_q,
+  output logic [15:0]               rq_p,
+  output logic [CKW-1:0]            rq_cookie,
+  input  wire logic                 cpl_valid,
+  input  wire logic [CKW-1:0]       cpl_cookie,
+  input  wire logic [511:0]         cpl_data,
+  output logic                      err_valid,
+  output logic [15:0]               err_p,
+  output logic [15:0]               err_reason,
+  // consumer: heads of queue c_p
+  input  wire logic [15:0]          c_p,
+  output logic                      c_hv,        // a head is ready
+  output logic [15:0]               c_head,
+  output logic                      c_wait,      // more heads are on their way
+  input  wire logic                 c_pop,
+  input  wire logic                 rr_valid,    // consumer wants avail idx of rr_p re-read
+  input  wire logic [15:0]          rr_p,
+  output logic [NP-1:0][15:0]       cons,
+  output logic [NP-1:0]             noint,
+  output logic [NP-1:0]             avout
+  /* verilator lint_on UNUSEDSIGNAL */
+);
+  localparam int PW = (NP > 1) ? $clog2(NP) : 1;
+  localparam int LW = (HL > 1) ? $clog2(HL) : 1;
+  localparam int NL = NP * HL;
+  if (HL < 1 || (HL & (HL - 1)) != 0) begin : g_bad_hl
+    $error("vq_ring: HL must be a power of two");
+  end
+  if (1 + PW + LW > CKW) begin : g_bad_ckw
+    $error("vq_ring: cookie too narrow");
+  end
+
+  logic [15:0]  avail [NP];
+  logic [15:0]  fetch [NP];
+  logic [LW:0]  lwr   [NP];     // lines allocated (free-running)
+  logic [LW:0]  lrd   [NP];     // lines consumed
+  logic [4:0]   hpos  [NP];     // next entry in the line being consumed
+  logic [5:0]   lcnt  [NL];     // entries a line holds
+  logic         lfill [NL];     // its read has completed
+  logic [511:0] lines [NL];
+
+  function automatic int lidx(input logic [PW-1:0] p, input logic [LW-1:0] l);
+    return int'(p) * HL + ((HL > 1) ? int'(l) : 0);
+  endfunction
+
+  // ---- scanner ------------------------------------------------------------------------
+  logic [PW-1:0] sp, cq;
+  logic          use_rr;
+  assign use_rr = rr_valid && rr_p < 16'(NP) && !avout[rr_p[PW-1:0]];
+  assign cq     = use_rr ? rr_p[PW-1:0] : sp;
+
+  logic        ok, do_av, do_ring;
+  logic [15:0] qmask, fpos, navail, room, k;
+  assign ok      = datapath_en && st[cq] == 3'(QSTATE_RUNNING);
+  assign qmask   = size[cq] - 1'b1;
+  assign fpos    = fetch[cq] & qmask;
+  assign navail  = avail[cq] - fetch[cq];
+  assign room    = size[cq] - fpos;          // entries before the ring wraps
+  always_comb begin
+    k = navail;
+    if (k > room) k = room;
+    if (k > 16'd32) k = 16'd32;
+  end
+  assign do_av   = !rq_valid && ok && !avout[cq] && (pend[cq] || use_rr);
+  assign do_ring = !rq_valid && ok && !do_av && navail != '0 && (lwr[cq] - lrd[cq]) < (LW+1)'(HL);
+
+  // ---- consumer -----------------------------------------------------------------------
+  logic [PW-1:0] pp;
+  logic [LW:0]   crl;
+  assign pp   = c_p[PW-1:0];
+  assign crl  = lrd[pp];
+  assign c_hv = c_p < 16'(NP) && lwr[pp] != crl && lfill[lidx(pp, crl[LW-1:0])];
+  assign c_head = lines[lidx(pp, crl[LW-1:0])][16*hpos[pp] +: 16];
+  assign c_wait = c_p < 16'(NP) && (lwr[pp] != crl || avail[pp] != fetch[pp]);
+
+  // ---- completions --------------------------------------------------------------------
+  logic          ck_ring;
+  logic [PW-1:0] ck_p;
+  logic [LW-1:0] ck_l;
+  logic [15:0]   av_new;
+  assign ck_ring = cpl_cookie[0];
+  assign ck_p    = cpl_cookie[1 +: PW];
+  assign ck_l    = cpl_cookie[1 + PW +: LW];
+  assign av_new  = cpl_data[31:16];
+
+  assign rq_q = 16'(2 * int'(rq_p) + ENG);
+
+  always_ff @(posedge clk) begin
+    pend_clr  <= 1'b0;
+    err_valid <= 1'b0;
+    if (!rst_n) begin
+      rq_valid <= 1'b0;
+      sp       <= '0;
+    end else begin
+      if (rq_valid && rq_ready) rq_valid <= 1'b0;
+      if (!use_rr || cq == sp) sp <= (int'(sp) == NP - 1) ? '0 : sp + 1'b1;
+      if (do_av) begin
+        rq_valid   <= 1'b1;
+        rq_addr    <= driver[cq];
+        rq_len     <= 13'd4;
+        rq_p       <= 16'(cq);
+        rq_cookie  <= CKW'({cq, 1'b0});
+        avout[cq]  <= 1'b1;
+        pend_clr   <= 1'b1;
+        pend_clr_p <= 16'(cq);
+      end else if (do_ring) begin
+        rq_valid  <= 1'b1;
+        rq_addr   <= driver[cq] + 64'd4 + 64'({fpos, 1'b0});
+        rq_len    <= 13'({k[5:0], 1'b0});
+        rq_p      <= 16'(cq);
+        rq_cookie <= CKW'({lwr[cq][LW-1:0], cq, 1'b1});
+        lcnt[lidx(cq, lwr[cq][LW-1:0])]  <= k[5:0];
+        lfill[lidx(cq, lwr[cq][LW-1:0])] <= 1'b0;
+        lwr[cq]   <= lwr[cq] + 1'b1;
+        fetch[cq] <= fetch[cq] + k;
+      end
+
+      if (cpl_valid) begin
+        if (ck_ring) begin
+          lines[int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)] <= cpl_data;
+          lfill[int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)] <= 1'b1;
+        end else begin
+          avout[ck_p] <= 1'b0;
+          noint[ck_p] <= cpl_data[0];
+          if (16'(av_new - fetch[ck_p]) > size[ck_p]) begin
+            err_valid  <= 1'b1;
+            err_p      <= 16'(ck_p);
+            err_reason <= 16'(QERR_AVAIL_JUMP);
+          end else begin
+            avail[ck_p] <= av_new;
+          end
+        end
+      end
+
+      if (c_pop && c_hv) begin
+        cons[pp] <= cons[pp] + 1'b1;
+        if (6'(hpos[pp]) + 6'd1 == lcnt[lidx(pp, crl[LW-1:0])]) begin
+          hpos[pp] <= '0;
+          lrd[pp]  <= crl + 1'b1;
+        end else begin
+          hpos[pp] <= hpos[pp] + 1'b1;
+        end
+      end
+
+      // a cleared queue has nothing in flight (it drained), so nothing above races this
+      if (clr_valid && clr_p < 16'(NP)) begin
+        avail[clr_p[PW-1:0]] <= '0;
+        fetch[clr_p[PW-1:0]] <= '0;
+        cons[clr_p[PW-1:0]]  <= '0;
+        lwr[clr_p[PW-1:0]]   <= '0;
+        lrd[clr_p[PW-1:0]]   <= '0;
+        hpos[clr_p[PW-1:0]]  <= '0;
+        noint[clr_p[PW-1:0]] <= 1'b0;
+        avout[clr_p[PW-1:0]] <= 1'b0;
+      end
+    end
+  end
+endmodule
+`default_nettype wire

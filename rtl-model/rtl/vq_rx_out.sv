@@ -1,0 +1,190 @@
+// vq_rx_out: the host side of receive.  Takes each frame with the chain the walker
+// fetched for it, in arrival order, and writes header+frame (one byte stream in the
+// frame buffer) across the chain's buffers in writes of up to 64 bytes; then hands
+// {head, 12+len} to the used writer.  A chain that is too small (or longer than the
+// walker keeps) is returned with used.len 0; frames without a chain are dropped.
+`default_nettype none
+module vq_rx_out
+  import vionic_regs_pkg::*;
+#(
+  parameter int NP = 4,
+  parameter int NL = 512
+) (
+  /* verilator lint_off UNUSEDSIGNAL */  // queue numbers and cookies are full width on every port
+  input  wire logic                 clk,
+  input  wire logic                 rst_n,
+  input  wire logic [NP-1:0][2:0]   st,
+  input  wire logic [NP-1:0][7:0]   gen,
+  input  wire logic                 r_valid,
+  input  wire logic [15:0]          r_p,
+  input  wire logic [7:0]           r_gen,
+  input  wire logic [15:0]          r_head,
+  input  wire logic [2:0]           r_status,
+  input  wire logic [15:0]          r_reason,
+  input  wire logic [7:0]           r_ndesc,
+  input  wire logic [24:0]          r_total,
+  input  wire logic [12+$clog2(NL)-1:0] r_ck,     // {frame length, first line}
+  output logic [7:0]                r_di,
+  input  wire logic [63:0]          r_daddr,
+  input  wire logic [31:0]          r_dlen,
+  output logic                      r_pop,
+  output logic [$clog2(NL)+5:0]     rd_off,
+  input  wire logic [511:0]         rd_data,
+  output logic [$clog2(NL):0]       bh,
+  output logic                      wr_valid,
+  input  wire logic                 wr_ready,
+  output logic [63:0]               wr_addr,
+  output logic [511:0]              wr_data,
+  output logic [6:0]                wr_len,
+  output logic [15:0]               wr_p,
+  input  wire logic                 u_full,
+  output logic                      u_push,
+  output logic [15:0]               u_p,
+  output logic [7:0]                u_gen,
+  output logic [15:0]               u_id,
+  output logic [31:0]               u_len,
+  output logic                      err_valid,
+  output logic [15:0]               err_p,
+  output logic [15:0]               err_reason,
+  output logic                      cnt_pkt,
+  output logic [15:0]               cnt_bytes,
+  output logic                      drop
+  /* verilator lint_on UNUSEDSIGNAL */
+);
+  `include "vq_defs.svh"
+  localparam int PW = (NP > 1) ? $clog2(NP) : 1;
+  localparam int LW = $clog2(NL);
+  localparam int HDR = NET_HDR_LEN;
+
+  logic [11:0]   flen;
+  logic [LW-1:0] fstart;
+  logic [12:0]   T;
+  logic [LW:0]   fnl;
+  assign {flen, fstart} = r_ck;
+  assign T   = 13'(flen) + 13'(HDR);
+  assign fnl = (LW+1)'((T + 13'd63) >> 6);
+
+  logic r_stale;
+  assign r_stale = st[r_p[PW-1:0]] != 3'(QSTATE_RUNNING) || gen[r_p[PW-1:0]] != r_gen;
+
+  typedef enum logic [0:0] { W_IDLE, W_DATA } wst_t;
+  wst_t        wst;
+  logic [31:0] dpos;        // inside descriptor r_di
+  logic [12:0] s;           // bytes of header+frame written
+  // the used element of the frame just written waits until its last write is taken
+  logic        pu_valid;
+  logic [15:0] pu_p, pu_id;
+  logic [7:0]  pu_gen;
+  logic [12:0] pu_len;
+
+  logic wr_free, pu_go, pu_free;
+  assign wr_free = !wr_valid || wr_ready;
+  assign pu_go   = pu_valid && wr_free && !u_full;
+  assign pu_free = !pu_valid || pu_go;
+
+  // what to do with the chain at the head when it arrives
+  logic i_gone, i_err, i_small, i_start;
+  assign i_gone  = r_status == CH_STALE || r_status == CH_NOBUF || r_stale;
+  assign i_err   = !i_gone && r_status == CH_ERR;
+  assign i_small = !i_gone && !i_err && (r_status == CH_TOOLONG || r_total < 25'(T));
+  assign i_start = wst == W_IDLE && r_valid && !i_gone && !i_err && !i_small && pu_free;
+
+  // the next write: the first one of a frame goes out in the cycle its chain arrives
+  logic        busy;
+  logic [31:0] e_dpos, dleft, c;
+  logic [12:0] e_s, ns;
+  assign busy   = wst == W_DATA || i_start;
+  assign e_dpos = wst == W_DATA ? dpos : '0;
+  assign e_s    = wst == W_DATA ? s : '0;
+  always_comb begin
+    dleft = r_dlen - e_dpos;
+    c = 32'(13'(T - e_s));
+    if (c > dleft) c = dleft;
+    if (c > 32'd64) c = 32'd64;
+  end
+  assign ns     = e_s + 13'(c);
+  assign rd_off = {fstart, 6'd0} + (LW+6)'(e_s);
+
+  logic d_next, d_write, d_last, abandon, side;
+  assign d_next  = busy && e_dpos >= r_dlen;                // an empty or used-up descriptor
+  assign abandon = wst == W_DATA && !d_next && r_stale;      // reset under us: stop here
+  assign d_write = busy && !d_next && !abandon && wr_free;
+  assign d_last  = d_write && ns == T;
+  // drop / return-empty verdicts are taken only with no used element pending
+  assign side    = wst == W_IDLE && r_valid && !i_start && !pu_valid &&
+                   (i_gone || i_err || (i_small && !u_full));
+
+  assign r_pop  = side || abandon || d_last;
+  assign u_push = pu_go || (side && i_small);
+  assign u_p    = pu_go ? pu_p : r_p;
+  assign u_gen  = pu_go ? pu_gen : r_gen;
+  assign u_id   = pu_go ? pu_id : r_head;
+  assign u_len  = pu_go ? 32'(pu_len) : '0;
+
+  always_ff @(posedge clk) begin
+    drop      <= 1'b0;
+    err_valid <= 1'b0;
+    cnt_pkt   <= 1'b0;
+    if (!rst_n) begin
+      wst      <= W_IDLE;
+      bh       <= '0;
+      wr_valid <= 1'b0;
+      pu_valid <= 1'b0;
+      r_di     <= '0;
+    end else begin
+      if (wr_valid && wr_ready) wr_valid <= 1'b0;
+      if (pu_go) pu_valid <= 1'b0;
+      if (side) begin
+        drop <= 1'b1;
+        bh   <= bh + fnl;
+        if (i_err) begin
+          err_valid  <= 1'b1;
+          err_p      <= r_p;
+          err_reason <= r_reason;
+        end
+      end
+      if (i_start) begin
+        wst  <= W_DATA;
+        dpos <= '0;
+        s    <= '0;
+      end
+      if (d_next && wst == W_DATA) begin
+        r_di <= r_di + 1'b1;
+        dpos <= '0;
+      end
+      if (abandon) begin
+        drop <= 1'b1;
+        bh   <= bh + fnl;
+        r_di <= '0;
+        wst  <= W_IDLE;
+      end
+      if (d_write) begin
+        wr_valid <= 1'b1;
+        wr_addr  <= r_daddr + 64'(e_dpos);
+        wr_data  <= rd_data;
+        wr_len   <= 7'(c);
+        wr_p     <= r_p;
+        s        <= ns;
+        if (e_dpos + c >= r_dlen) begin
+          r_di <= r_di + 1'b1;
+          dpos <= '0;
+        end else begin
+          dpos <= e_dpos + c;
+        end
+        if (d_last) begin
+          pu_valid  <= 1'b1;
+          pu_p      <= r_p;
+          pu_gen    <= r_gen;
+          pu_id     <= r_head;
+          pu_len    <= T;
+          cnt_pkt   <= 1'b1;
+          cnt_bytes <= 16'(flen);
+          bh        <= bh + fnl;
+          r_di      <= '0;
+          wst       <= W_IDLE;
+        end
+      end
+    end
+  end
+endmodule
+`default_nettype wire

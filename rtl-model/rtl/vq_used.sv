@@ -1,0 +1,180 @@
+// vq_used: the used side of one engine's split rings.  Finished chains arrive in order
+// and go into a per-queue line of up to 8 used elements (a RAM row per queue), written
+// in one go when the line is full or the queue is published.  A queue is published -
+// line written, then used idx (2 bytes), then the MSI-X request unless the driver asked
+// for no interrupt or there is no vector - once BATCH elements wait or the oldest has
+// waited LINGER cycles, so queues that take turns still share writes.  A write is only
+// ever presented while its queue is RUNNING in the generation the chains came from.
+`default_nettype none
+module vq_used
+  import vionic_regs_pkg::*;
+#(
+  parameter int NP    = 4,
+  parameter int DEPTH = 16,   // finished chains waiting
+  parameter int BATCH  = 32,  // used elements per used idx write at most
+  parameter int LINGER = 128   // cycles an element may wait for company before publishing
+) (
+  /* verilator lint_off UNUSEDSIGNAL */  // queue numbers and cookies are full width on every port
+  input  wire logic                 clk,
+  input  wire logic                 rst_n,
+  input  wire logic [NP-1:0][2:0]   st,
+  input  wire logic [NP-1:0][7:0]   gen,
+  input  wire logic [NP-1:0][15:0]  size,
+  input  wire logic [NP-1:0][15:0]  vector,
+  input  wire logic [NP-1:0][63:0]  device,
+  input  wire logic [NP-1:0]        noint,
+  input  wire logic                 clr_valid,
+  input  wire logic [15:0]          clr_p,
+  input  wire logic                 push,
+  input  wire logic [15:0]          push_p,
+  input  wire logic [7:0]           push_gen,
+  input  wire logic [15:0]          push_id,
+  input  wire logic [31:0]          push_len,
+  output logic                      full,
+  output logic                      wr_valid,
+  input  wire logic                 wr_ready,
+  output logic [63:0]               wr_addr,
+  output logic [511:0]              wr_data,
+  output logic [6:0]                wr_len,
+  output logic [15:0]               wr_p,
+  output logic                      msi_valid,
+  input  wire logic                 msi_ready,
+  output logic [15:0]               msi_vector,
+  output logic [15:0]               msi_p,
+  output logic [NP-1:0][15:0]       used_idx
+  /* verilator lint_on UNUSEDSIGNAL */
+);
+  localparam int PW = (NP > 1) ? $clog2(NP) : 1;
+  localparam int EW = PW + 8 + 16 + 32;
+
+  logic          f_pop, f_empty;
+  logic [EW-1:0] f_head;
+  logic [$clog2(DEPTH):0] unused_count;
+  vq_fifo #(.W(EW), .DEPTH(DEPTH)) u_q (
+    .clk, .rst_n, .push, .din({push_p[PW-1:0], push_gen, push_id, push_len}),
+    .pop(f_pop), .dout(f_head), .empty(f_empty), .full, .count(unused_count));
+
+  logic [PW-1:0] hp;
+  logic [7:0]    hg;
+  logic [15:0]   hid;
+  logic [31:0]   hlen;
+  assign {hp, hg, hid, hlen} = f_head;
+
+  typedef enum logic [0:0] { U_RUN, U_MSI } ust_t;
+  ust_t ust;
+
+  logic [511:0] line  [NP];   // gathered used elements
+  logic [3:0]   en    [NP];   // how many
+  logic [15:0]  ebase [NP];   // ring slot of the first
+  logic [7:0]   lgen  [NP];   // generation they belong to
+  logic [6:0]   unpub [NP];   // elements not yet announced by a used idx write
+  logic [15:0]  since [NP];   // when the oldest of them came
+  logic [15:0]  now;
+
+  logic          pub_v;       // a publish is under way for pub_p
+  logic [PW-1:0] pub_p, sp;
+
+  function automatic logic live(input logic [PW-1:0] p, input logic [7:0] g);
+    return st[p] == 3'(QSTATE_RUNNING) && gen[p] == g;
+  endfunction
+
+  logic wr_free;
+  assign wr_free = !wr_valid || wr_ready;
+
+  logic        h_live, line_ok, take, flush_h;
+  logic [15:0] slot;
+  assign h_live  = live(hp, hg);
+  assign slot    = used_idx[hp] & (size[hp] - 1'b1);
+  assign line_ok = en[hp] == '0 || (en[hp] < 4'd8 && slot != '0);
+  assign take    = ust == U_RUN && !pub_v && !f_empty && h_live && line_ok;
+  assign flush_h = ust == U_RUN && !pub_v && !f_empty && h_live && !line_ok && wr_free;
+  assign f_pop   = take || (ust == U_RUN && !pub_v && !f_empty && !h_live);
+
+  logic batch_full, aged;
+  assign batch_full = take && unpub[hp] + 1'b1 >= 7'(BATCH);
+  assign aged       = unpub[sp] != '0 && 16'(now - since[sp]) >= 16'(LINGER);
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      ust       <= U_RUN;
+      pub_v     <= 1'b0;
+      sp        <= '0;
+      now       <= '0;
+      wr_valid  <= 1'b0;
+      msi_valid <= 1'b0;
+    end else begin
+      now <= now + 1'b1;
+      if (wr_valid && wr_ready) wr_valid <= 1'b0;
+      if (msi_valid && msi_ready) msi_valid <= 1'b0;
+      sp <= (int'(sp) == NP - 1) ? '0 : sp + 1'b1;
+
+      if (ust == U_RUN && pub_v) begin
+        // publish pub_p: its line, then its used idx
+        if (!live(pub_p, lgen[pub_p])) begin
+          en[pub_p]    <= '0;
+          unpub[pub_p] <= '0;
+          pub_v        <= 1'b0;
+        end else if (wr_free) begin
+          wr_valid <= 1'b1;
+          wr_p     <= 16'(pub_p);
+          if (en[pub_p] != '0) begin
+            wr_addr <= device[pub_p] + 64'd4 + {45'd0, ebase[pub_p], 3'd0};
+            wr_data <= line[pub_p];
+            wr_len  <= {en[pub_p], 3'd0};
+            en[pub_p] <= '0;
+          end else begin
+            wr_addr <= device[pub_p] + 64'd2;
+            wr_data <= 512'(used_idx[pub_p]);
+            wr_len  <= 7'd2;
+            unpub[pub_p] <= '0;
+            pub_v <= 1'b0;
+            if (!noint[pub_p] && vector[pub_p] != 16'(MSIX_NO_VECTOR)) ust <= U_MSI;
+          end
+        end
+      end else if (ust == U_MSI) begin
+        if (!wr_valid && !msi_valid) begin
+          // the used idx write has been accepted: now the message may follow it
+          if (live(pub_p, lgen[pub_p])) begin
+            msi_valid  <= 1'b1;
+            msi_vector <= vector[pub_p];
+            msi_p      <= 16'(pub_p);
+          end
+          ust <= U_RUN;
+        end
+      end else begin
+        if (take) begin
+          line[hp][64 * en[hp] +: 64] <= {hlen, 16'd0, hid};
+          if (en[hp] == '0) ebase[hp] <= slot;
+          en[hp]       <= en[hp] + 1'b1;
+          used_idx[hp] <= used_idx[hp] + 1'b1;
+          unpub[hp]    <= unpub[hp] + 1'b1;
+          lgen[hp]     <= hg;
+          if (unpub[hp] == '0) since[hp] <= now;
+          if (batch_full) begin
+            pub_v <= 1'b1;
+            pub_p <= hp;
+          end
+        end else if (flush_h) begin
+          // the line is full or the ring wraps here: write it out first
+          wr_valid <= 1'b1;
+          wr_p     <= 16'(hp);
+          wr_addr  <= device[hp] + 64'd4 + {45'd0, ebase[hp], 3'd0};
+          wr_data  <= line[hp];
+          wr_len   <= {en[hp], 3'd0};
+          en[hp]   <= '0;
+        end
+        if (!batch_full && aged) begin
+          pub_v <= 1'b1;
+          pub_p <= sp;
+        end
+      end
+
+      if (clr_valid && clr_p < 16'(NP)) begin
+        used_idx[clr_p[PW-1:0]] <= '0;
+        en[clr_p[PW-1:0]]       <= '0;
+        unpub[clr_p[PW-1:0]]    <= '0;
+      end
+    end
+  end
+endmodule
+`default_nettype wire
