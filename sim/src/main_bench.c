@@ -158,7 +158,7 @@ static int bench_speed(unsigned queues, uint32_t lat, uint64_t n, double *cps, d
 int main(int argc, char **argv)
 {
     const char *out = "vionic-bench.json";
-    uint64_t n = 2000, queues = 4, lat = 250;
+    uint64_t n = 20000, queues = 4, lat = 250;
     for (int i = 1; i < argc; i++) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {

@@ -28,6 +28,7 @@ static void usage(FILE *f)
             "  --pcap FILE.pcap  write every frame the device transmits\n"
             "  --json            print the result as one JSON object\n"
             "  --replay FILE     replay a real driver's register trace (../shared/traces format)\n"
+            "  --resets N        queue-reset-random: how many reset operations (default 1000)\n"
             "  --corrupt-frame N test hook: flip a byte of the Nth looped-back frame (must fail)\n"
             "  --list            list the scenarios\n"
             "  --help            this text\n",
@@ -57,6 +58,13 @@ static void print_json(const struct scen_opts *o, const struct scen_result *r)
     vn_json_u64(&j, "dma_reads", r->dma_reads);
     vn_json_u64(&j, "dma_writes", r->dma_writes);
     vn_json_u64(&j, "dma_faults", r->dma_faults);
+    if (r->resets || r->dev_resets) {
+        vn_json_u64(&j, "queue_resets", r->resets);
+        vn_json_u64(&j, "device_resets", r->dev_resets);
+        vn_json_u64(&j, "reclaimed", r->reclaimed);
+        vn_json_dbl(&j, "reset_cycles_mean", r->reset_cycles_mean);
+        vn_json_u64(&j, "reset_cycles_max", r->reset_cycles_max);
+    }
     vn_json_u64(&j, "traffic_cycles", r->cycles);
     vn_json_u64(&j, "total_cycles", r->total_cycles);
     vn_json_dbl(&j, "modeled_mpps", us > 0 ? (double)r->rx_ok / us : 0);
@@ -83,6 +91,12 @@ static void print_human(const struct scen_opts *o, const struct scen_result *r)
         printf("  modeled    %llu cycles = %.1f us at 250 MHz: %.3f Mpps, %.2f Gb/s (TX+RX loop)\n",
                (unsigned long long)r->cycles, us, us > 0 ? (double)r->rx_ok / us : 0,
                us > 0 ? (double)r->bytes * 8 / us / 1e3 : 0);
+        if (r->resets || r->dev_resets)
+            printf("  resets     %llu queue resets (driver-seen latency mean %.0f, worst %llu "
+                   "cycles), %llu device resets, %llu frames reclaimed\n",
+                   (unsigned long long)r->resets, r->reset_cycles_mean,
+                   (unsigned long long)r->reset_cycles_max, (unsigned long long)r->dev_resets,
+                   (unsigned long long)r->reclaimed);
         printf("  host       %llu interrupts, %llu DMA reads, %llu DMA writes, %llu faults\n",
                (unsigned long long)r->irqs, (unsigned long long)r->dma_reads,
                (unsigned long long)r->dma_writes, (unsigned long long)r->dma_faults);
@@ -182,6 +196,7 @@ int main(int argc, char **argv)
         NUM("--frame-len", 60, 1514, o.frame_len)
         NUM("--dma-latency", 1, 100000, o.dma_latency)
         NUM("--corrupt-frame", 0, UINT64_MAX >> 1, o.corrupt_frame)
+        NUM("--resets", 1, 10000000, o.resets)
 #undef NUM
         if (!strcmp(a, "--scenario") || !strcmp(a, "--trace") || !strcmp(a, "--pcap") ||
             !strcmp(a, "--replay")) {

@@ -14,6 +14,7 @@ struct scen_opts {
     unsigned frame_len; /* 0: mixed sizes */
     const char *fst_path, *pcap_path;
     int64_t corrupt_frame;
+    uint64_t resets; /* queue-reset-random: operations to do (0: 1000) */
     int verbose;
 };
 
@@ -26,6 +27,8 @@ struct scen_result {
     uint64_t rx_drops, irqs, dma_reads, dma_writes, dma_faults;
     uint64_t cycles;       /* modeled cycles of the traffic phase */
     uint64_t total_cycles; /* modeled cycles of the whole run */
+    uint64_t reclaimed, resets, dev_resets, reset_cycles_max;
+    double reset_cycles_mean;
     double wall_s;
 };
 
@@ -39,6 +42,8 @@ extern const struct scenario vn_scenarios[];
 const struct scenario *vn_scenario_find(const char *name);
 
 int scen_traffic(const struct scen_opts *o, struct scen_result *r);
+int scen_qreset(const struct scen_opts *o, struct scen_result *r);
+int scen_qreset_random(const struct scen_opts *o, struct scen_result *r);
 int scen_bringup(const struct scen_opts *o, struct scen_result *r);
 
 #endif
