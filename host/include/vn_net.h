@@ -25,6 +25,10 @@ struct vn_net_opts {
 
 struct vn_net_stats {
     uint64_t tx_frames, tx_bytes, rx_frames, rx_bytes, irqs;
+    /* Per-queue resets: buffers handed to a reclaim callback, frames lost because there
+     * was none (a queued TX frame, a received RX frame; empty RX buffers are not
+     * counted), and resets the device completed. */
+    uint64_t reclaimed, reset_dropped, queue_resets;
 };
 
 VN_WUR int vn_net_open(struct vn_tr *tr, const struct vn_net_opts *opts, struct vn_net **out);
@@ -33,24 +37,59 @@ void vn_net_close(struct vn_net *n); /* device reset, memory freed */
 uint64_t vn_net_device_features(const struct vn_net *n);
 uint64_t vn_net_driver_features(const struct vn_net *n);
 unsigned vn_net_queue_pairs(const struct vn_net *n);  /* in use */
-unsigned vn_net_ring_size(const struct vn_net *n, unsigned vq);
+unsigned vn_net_ring_size(const struct vn_net *n, unsigned vq); /* 0: reset or not in use */
 void vn_net_mac(const struct vn_net *n, uint8_t mac[6]);
 uint16_t vn_net_mtu(const struct vn_net *n);         /* NET_MTU_DEFAULT without F_MTU */
 uint16_t vn_net_link_status(const struct vn_net *n); /* virtio_net_config.status at open */
 /* The virtio-pci layer under the driver, for tests that poke common cfg directly. */
 struct vn_pci *vn_net_pci(struct vn_net *n);
 
-/* Give virtqueue vq (a data queue: 2*pair for RX, 2*pair+1 for TX) a new ring of size
- * entries (0: the device maximum) through a per-queue reset, as ethtool -G does.  Frames
- * the device held on that queue are dropped; RX comes back full.  Needs RING_RESET
- * (-ENOTSUP without).  On failure the queue stays out of use (-EIO from tx/rx). */
+/* ---- per-queue reset (VIRTIO_F_RING_RESET, virtio 1.2 2.6.1) ------------------------
+ * Data queue vq: 2*pair for RX, 2*pair+1 for TX.  Sizes are powers of two no larger
+ * than the device maximum (vn_net_ring_max); anything else is -EINVAL before the device
+ * is touched. */
+
+/* A buffer the driver gets back from a queue it reset.  used = 1: the device completed it
+ * before the reset (TX: the frame was sent; RX: frame holds a received frame of len bytes,
+ * virtio header stripped); used = 0: the device never used it (TX: the frame as queued,
+ * without the virtio header; RX: an empty posted buffer, len 0 -- also one the device
+ * handed back empty because a frame did not fit).  frame is valid during the call only. */
+typedef void (*vn_net_reclaim_fn)(void *ctx, unsigned vq, const void *frame, size_t len, int used);
+/* Reset data queue vq (RING_RESET): the device stops using it and drops its state; then
+ * every buffer of the queue is handed to fn exactly once (fn may be NULL: dropped, counted)
+ * and the ring is freed.  The queue is out of use (tx/rx on it: -ENODEV) until
+ * vn_net_queue_enable.  -ENOTSUP without RING_RESET, -EALREADY if already reset.  When the
+ * device does not finish the reset (-ETIMEDOUT) nothing is reclaimed or freed: the queue
+ * stays in use. */
+VN_WUR int vn_net_queue_reset(struct vn_net *n, unsigned vq, vn_net_reclaim_fn fn, void *ctx);
+/* Re-enable a reset queue with a new ring of size entries (0: the size it had); RX rings are
+ * filled with buffers, then kicked.  The queue keeps its MSI-X vector.  -EBUSY when the
+ * queue is not reset; on any failure it stays reset and enable may be retried. */
+VN_WUR int vn_net_queue_enable(struct vn_net *n, unsigned vq, unsigned size);
+/* ethtool -G: for each pair in turn, TX then RX (0 leaves that direction alone): reset,
+ * reclaim through fn, re-enable at the new size, while the other queues keep running.
+ * A queue already reset is only re-enabled.  Stops at the first failure. */
+VN_WUR int vn_net_set_ring_sizes(struct vn_net *n, unsigned rx, unsigned tx, vn_net_reclaim_fn fn,
+                                 void *ctx);
+/* vn_net_queue_reset without a callback, then vn_net_queue_enable at size (0: the device
+ * maximum); a queue already reset is only re-enabled. */
 VN_WUR int vn_net_queue_resize(struct vn_net *n, unsigned vq, unsigned size);
+/* Every host-memory range the device may touch for vq (rings and posted buffers; the
+ * control queue too), for DMA monitors: fn(ctx, iova, len) per range.  None for a queue
+ * that is reset. */
+void vn_net_queue_memory(const struct vn_net *n, unsigned vq,
+                         void (*fn)(void *ctx, uint64_t iova, uint64_t len), void *ctx);
+/* The largest ring the device takes for data queue vq (its queue_size at bring-up). */
+unsigned vn_net_ring_max(const struct vn_net *n, unsigned vq);
+/* Whether data queue vq is reset (out of use). */
+int vn_net_queue_is_reset(const struct vn_net *n, unsigned vq);
 
 /* Queue a frame (Ethernet header onward, no virtio header) on TX pair qp; the driver
- * prepends the virtio-net header.  -EAGAIN when the ring is full (call vn_net_poll). */
+ * prepends the virtio-net header.  -EAGAIN when the ring is full (call vn_net_poll),
+ * -ENODEV while its queue is reset. */
 VN_WUR int vn_net_tx(struct vn_net *n, unsigned qp, const void *frame, size_t len);
-/* Take one received frame from pair qp (virtio header stripped); -EAGAIN when none.
- * The buffer goes straight back to the device. */
+/* Take one received frame from pair qp (virtio header stripped); -EAGAIN when none,
+ * -ENODEV while its queue is reset.  The buffer goes straight back to the device. */
 VN_WUR int vn_net_rx(struct vn_net *n, unsigned qp, void *buf, size_t cap, size_t *len);
 /* Reap TX completions and interrupts; returns 0 or -errno. Does not advance time. */
 VN_WUR int vn_net_poll(struct vn_net *n);

@@ -25,6 +25,7 @@ struct vn_pci {
     uint8_t pcicfg_cap;    /* 0: no PCI_CFG capability */
     uint8_t msix_cap;      /* 0: no MSI-X capability */
     uint16_t msix_entries; /* table size */
+    uint64_t poll_ns;      /* interval of reset polls; 0: 1000 (Linux sleeps 1 ms) */
 };
 
 /* Walk the capability list and fill p.  -ENODEV when the function is not a modern

@@ -46,6 +46,10 @@ struct net_q {
     unsigned buf_len;     /* bytes the device may use in one */
     unsigned *free_slots; /* TX only: stack of unused slots */
     unsigned n_free_slots;
+    uint32_t *tx_len;     /* TX only: length of the frame queued in each slot */
+    unsigned max_size;    /* queue_size at bring-up: the largest ring the device takes */
+    unsigned last_size;   /* ring size when the queue was last reset */
+    bool reset;           /* reset by the driver and not re-enabled: out of use */
 };
 
 struct vn_net {
@@ -75,43 +79,58 @@ static struct net_q *txq(struct vn_net *n, unsigned qp) { return &n->q[2 * qp + 
 
 /* ---- queues ------------------------------------------------------------------------- */
 
-static int setup_queue(struct vn_net *n, struct net_q *q, uint16_t index, unsigned want,
-                       uint16_t vector)
+/* queue_size of a queue before it is enabled: the largest ring the device takes (it reads
+ * the maximum at bring-up and again after a queue reset). */
+static int queue_max(struct vn_net *n, uint16_t index, unsigned *max)
 {
-    struct vn_pci *p = &n->pci;
-    uint16_t max, v;
+    uint16_t v;
     int rc;
 
-    q->index = index;
-    q->vector = vector;
-    if ((rc = vn_pci_set_queue_select(p, index)) || (rc = vn_pci_get_queue_size(p, &max)))
+    if ((rc = vn_pci_set_queue_select(&n->pci, index)) || (rc = vn_pci_get_queue_size(&n->pci, &v)))
         return rc;
-    if (max == 0) {
+    if (v == 0) {
         vn_log(VN_LOG_ERR, "net: queue %u does not exist (queue_size reads 0)", index);
         return -ENODEV;
     }
-    unsigned size = want ? want : max;
-    if (size > max || (size & (size - 1))) {
+    *max = v;
+    return 0;
+}
+
+static int check_size(unsigned index, unsigned size, unsigned max)
+{
+    if (size == 0 || size > max || (size & (size - 1))) {
         vn_log(VN_LOG_ERR, "net: queue %u: size %u (device maximum %u, power of two needed)",
                index, size, max);
         return -EINVAL;
     }
-    if ((rc = vn_pci_set_queue_size(p, (uint16_t)size)) || (rc = vn_pci_get_queue_size(p, &v)))
+    return 0;
+}
+
+/* Hand the device q's ring (4.1.5.1.3): size, addresses and vector, each read back where
+ * the device may refuse it, then queue_enable last. */
+static int program_queue(struct vn_net *n, struct net_q *q)
+{
+    struct vn_pci *p = &n->pci;
+    unsigned size = vn_vq_size(q->vq);
+    uint16_t v;
+    int rc;
+
+    if ((rc = vn_pci_set_queue_select(p, q->index)) ||
+        (rc = vn_pci_set_queue_size(p, (uint16_t)size)) || (rc = vn_pci_get_queue_size(p, &v)))
         return rc;
     if (v != size) {
-        vn_log(VN_LOG_ERR, "net: queue %u: wrote queue_size %u, reads %u", index, size, v);
+        vn_log(VN_LOG_ERR, "net: queue %u: wrote queue_size %u, reads %u", q->index, size, v);
         return -EIO;
     }
-    if ((rc = vn_vq_create(n->tr, size, false, &q->vq)))
-        return rc;
     if ((rc = vn_pci_set_queue_desc(p, vn_vq_desc_iova(q->vq))) ||
         (rc = vn_pci_set_queue_driver(p, vn_vq_driver_iova(q->vq))) ||
         (rc = vn_pci_set_queue_device(p, vn_vq_device_iova(q->vq))) ||
-        (rc = vn_pci_set_queue_msix_vector(p, vector)) ||
+        (rc = vn_pci_set_queue_msix_vector(p, q->vector)) ||
         (rc = vn_pci_get_queue_msix_vector(p, &v)))
         return rc;
-    if (v != vector) {
-        vn_log(VN_LOG_ERR, "net: queue %u: vector %u not accepted (reads 0x%x)", index, vector, v);
+    if (v != q->vector) {
+        vn_log(VN_LOG_ERR, "net: queue %u: vector %u not accepted (reads 0x%x)", q->index,
+               q->vector, v);
         return -EBUSY;
     }
     if ((rc = vn_pci_get_queue_notify_off(p, &q->notify_off)) ||
@@ -120,7 +139,7 @@ static int setup_queue(struct vn_net *n, struct net_q *q, uint16_t index, unsign
     if ((rc = vn_pci_set_queue_enable(p, 1)) || (rc = vn_pci_get_queue_enable(p, &v)))
         return rc;
     if (v != 1) {
-        vn_log(VN_LOG_ERR, "net: queue %u: device did not enable it", index);
+        vn_log(VN_LOG_ERR, "net: queue %u: device did not enable it", q->index);
         return -EIO;
     }
     return 0;
@@ -142,7 +161,8 @@ static int alloc_bufs(struct vn_net *n, struct net_q *q, unsigned buf_len, bool 
     }
     if (tx) {
         q->free_slots = malloc(sizeof *q->free_slots * size);
-        if (!q->free_slots)
+        q->tx_len = calloc(size, sizeof *q->tx_len);
+        if (!q->free_slots || !q->tx_len)
             return -ENOMEM;
         for (unsigned i = 0; i < size; i++)
             q->free_slots[i] = size - 1 - i;
@@ -160,6 +180,9 @@ static void free_queue(struct vn_net *n, struct net_q *q)
     q->bufs.va = NULL;
     free(q->free_slots);
     q->free_slots = NULL;
+    free(q->tx_len);
+    q->tx_len = NULL;
+    q->n_free_slots = 0;
 }
 
 static int kick(struct vn_net *n, struct net_q *q)
@@ -322,24 +345,30 @@ static int read_config(struct vn_net *n)
     return 0;
 }
 
-/* Data queue i: ring, buffers, and for RX every buffer posted (5.1.5 step 7). */
+/* Data queue i: ring and buffers, for RX every buffer posted (5.1.5 step 7), then the
+ * device gets the ring.  Buffers first, so that a failure leaves the device nothing to
+ * release.  size 0: the device maximum. */
 static int setup_data_queue(struct vn_net *n, unsigned i, unsigned size)
 {
     struct net_q *q = &n->q[i];
-    uint16_t vec = n->msix ? (uint16_t)(1 + i) : (uint16_t)VN_MSIX_NO_VECTOR;
     bool tx = i & 1;
     int rc;
 
-    if ((rc = setup_queue(n, q, (uint16_t)i, size, vec)) ||
+    q->index = (uint16_t)i;
+    q->vector = n->msix ? (uint16_t)(1 + i) : (uint16_t)VN_MSIX_NO_VECTOR;
+    if (!size)
+        size = q->max_size;
+    if ((rc = check_size(i, size, q->max_size)) ||
+        (rc = vn_vq_create(n->tr, size, false, &q->vq)) ||
         (rc = alloc_bufs(n, q, tx ? TX_SLOT_LEN : n->opts.rx_buf_len, tx)))
         return rc;
     if (!n->opts.use_irq)
         vn_vq_disable_cb(q->vq); /* polling: spare the device the MSI-X writes */
     if (!tx)
-        for (unsigned s = 0; s < vn_vq_size(q->vq); s++)
+        for (unsigned s = 0; s < size; s++)
             if ((rc = rx_post(q, s)))
                 return rc;
-    return 0;
+    return program_queue(n, q);
 }
 
 static int setup_irqs(struct vn_net *n, unsigned nvec)
@@ -381,18 +410,20 @@ static int setup_queues(struct vn_net *n)
     if (!n->q)
         return -ENOMEM;
     for (unsigned i = 0; i < nq; i++)
-        if ((rc = setup_data_queue(n, i, n->opts.ring_size)))
+        if ((rc = queue_max(n, (uint16_t)i, &n->q[i].max_size)) ||
+            (rc = setup_data_queue(n, i, n->opts.ring_size)))
             return rc;
     if (n->has_ctrl) {
-        uint16_t vec = n->msix ? (uint16_t)(1 + nq) : (uint16_t)VN_MSIX_NO_VECTOR;
-        uint16_t max;
-        if ((rc = vn_pci_set_queue_select(&n->pci, (uint16_t)ctrl_index)) ||
-            (rc = vn_pci_get_queue_size(&n->pci, &max)))
+        struct net_q *q = &n->ctrl;
+        q->index = (uint16_t)ctrl_index;
+        q->vector = n->msix ? (uint16_t)(1 + nq) : (uint16_t)VN_MSIX_NO_VECTOR;
+        if ((rc = queue_max(n, q->index, &q->max_size)) ||
+            (rc = vn_vq_create(n->tr, q->max_size < CTRL_RING_SIZE ? q->max_size : CTRL_RING_SIZE,
+                               false, &q->vq)))
             return rc;
-        unsigned size = max < CTRL_RING_SIZE ? max : CTRL_RING_SIZE;
-        if ((rc = setup_queue(n, &n->ctrl, (uint16_t)ctrl_index, size, vec)))
+        vn_vq_disable_cb(q->vq); /* the driver polls for control answers */
+        if ((rc = program_queue(n, q)))
             return rc;
-        vn_vq_disable_cb(n->ctrl.vq); /* the driver polls for control answers */
         if ((rc = vn_tr_dma_alloc(n->tr, CTRL_BUF_LEN, &n->ctrl_buf))) {
             n->ctrl_buf.va = NULL;
             return rc;
@@ -503,26 +534,216 @@ fail_early:
     return rc;
 }
 
+/* ---- per-queue reset ---------------------------------------------------------------- */
+
+static int data_queue(struct vn_net *n, unsigned vq, struct net_q **q)
+{
+    if (!has(n->drv_features, VN_F_RING_RESET))
+        return -ENOTSUP;
+    if (vq >= 2 * n->pairs) {
+        vn_log(VN_LOG_ERR, "net: queue %u is not a data queue in use (%u pairs)", vq, n->pairs);
+        return -EINVAL;
+    }
+    *q = &n->q[vq];
+    return 0;
+}
+
+struct reclaim {
+    struct vn_net *n;
+    struct net_q *q;
+    vn_net_reclaim_fn fn;
+    void *ctx;
+};
+
+/* One buffer back to its owner.  ulen is the used length the device wrote when used. */
+static void reclaim_one(struct reclaim *r, void *cookie, uint32_t ulen, int used)
+{
+    struct net_q *q = r->q;
+    const unsigned char *frame = (const unsigned char *)cookie + VN_NET_HDR_LEN;
+    size_t len = 0;
+    bool data = true;
+
+    if (q->index & 1)
+        len = q->tx_len[slot_of(q, cookie)];
+    else if (used && ulen > VN_NET_HDR_LEN)
+        len = ulen - VN_NET_HDR_LEN;
+    else { /* handed back empty: to its owner it never held a frame */
+        used = 0;
+        data = false;
+    }
+    if (r->fn) {
+        r->fn(r->ctx, q->index, frame, len, used);
+        r->n->st.reclaimed++;
+    } else if (data) {
+        r->n->st.reset_dropped++;
+    }
+}
+
+static void reclaim_unused(void *ctx, void *cookie)
+{
+    reclaim_one(ctx, cookie, 0, 0);
+}
+
+static void reclaim_all(struct reclaim *r)
+{
+    unsigned size = vn_vq_size(r->q->vq), nempty = 0;
+    void **empty = calloc(size, sizeof *empty);
+    uint32_t ulen;
+    void *cookie;
+    int rc;
+
+    /* Completions first: the device wrote them before it acknowledged the reset, and a
+     * buffer it completed must never come back as unused as well.  RX chains it handed
+     * back empty join the unused ones after them (without memory for the list, in ring
+     * order). */
+    while ((rc = vn_vq_get_used(r->q->vq, &ulen, &cookie, NULL)) == 0) {
+        if (empty && !(r->q->index & 1) && ulen <= VN_NET_HDR_LEN && nempty < size)
+            empty[nempty++] = cookie;
+        else
+            reclaim_one(r, cookie, ulen, 1);
+    }
+    if (rc != -EAGAIN)
+        vn_log(VN_LOG_WARN, "net: queue %u: used ring unreadable after reset (%d); the rest "
+               "comes back as unused", r->q->index, rc);
+    for (unsigned i = 0; i < nempty; i++)
+        reclaim_one(r, empty[i], 0, 0);
+    free(empty);
+    vn_vq_detach_all(r->q->vq, reclaim_unused, r);
+}
+
+/* Make the device let go of a ring it may have been given by an enable that failed half
+ * way (a queue it never enabled completes the reset at once), then free it.  Memory the
+ * device may still hold is kept when it does not answer. */
+static int release_queue(struct vn_net *n, struct net_q *q)
+{
+    int rc = vn_pci_queue_reset(&n->pci, q->index, RESET_TIMEOUT_NS);
+
+    if (rc) {
+        vn_log(VN_LOG_ERR, "net: queue %u: device did not release a half-enabled ring (%d); "
+               "its memory is kept until close", q->index, rc);
+        return rc;
+    }
+    free_queue(n, q);
+    return 0;
+}
+
+int vn_net_queue_reset(struct vn_net *n, unsigned vq, vn_net_reclaim_fn fn, void *ctx)
+{
+    struct net_q *q;
+    int rc = data_queue(n, vq, &q);
+
+    if (rc)
+        return rc;
+    if (q->reset)
+        return -EALREADY;
+    if ((rc = vn_pci_queue_reset(&n->pci, (uint16_t)vq, RESET_TIMEOUT_NS))) {
+        vn_log(VN_LOG_ERR, "net: queue %u: reset did not complete: %d", vq, rc);
+        return rc;
+    }
+    /* Only now may buffers go back and rings go: the device is done with them
+     * (2.6.1.1.1).  Marked first so that a callback using this queue gets -ENODEV. */
+    n->st.queue_resets++;
+    q->reset = true;
+    q->last_size = vn_vq_size(q->vq);
+    struct reclaim r = {n, q, fn, ctx};
+    reclaim_all(&r);
+    free_queue(n, q);
+    return 0;
+}
+
+int vn_net_queue_enable(struct vn_net *n, unsigned vq, unsigned size)
+{
+    struct net_q *q;
+    int rc = data_queue(n, vq, &q);
+
+    if (rc)
+        return rc;
+    if (!q->reset)
+        return -EBUSY;
+    if (!size)
+        size = q->last_size;
+    if ((rc = check_size(vq, size, q->max_size)))
+        return rc;
+    if (q->vq && (rc = release_queue(n, q)))
+        return rc;
+    if ((rc = setup_data_queue(n, vq, size))) {
+        vn_log(VN_LOG_ERR, "net: queue %u: re-enable at size %u failed: %d", vq, size, rc);
+        if (release_queue(n, q))
+            vn_log(VN_LOG_WARN, "net: queue %u: its ring stays allocated", vq);
+        return rc;
+    }
+    q->reset = false;
+    return kick(n, q); /* RX: the buffers just posted; TX: nothing to say yet */
+}
+
 int vn_net_queue_resize(struct vn_net *n, unsigned vq, unsigned size)
+{
+    struct net_q *q;
+    int rc = data_queue(n, vq, &q);
+
+    if (rc)
+        return rc;
+    if (!size)
+        size = q->max_size;
+    if ((rc = check_size(vq, size, q->max_size)))
+        return rc;
+    if (!q->reset && (rc = vn_net_queue_reset(n, vq, NULL, NULL)))
+        return rc;
+    return vn_net_queue_enable(n, vq, size);
+}
+
+int vn_net_set_ring_sizes(struct vn_net *n, unsigned rx, unsigned tx, vn_net_reclaim_fn fn,
+                          void *ctx)
 {
     int rc;
 
     if (!has(n->drv_features, VN_F_RING_RESET))
         return -ENOTSUP;
-    if (vq >= 2 * n->pairs || (size & (size - 1)) || size > VN_VQ_MAX_SIZE)
-        return -EINVAL;
-    struct net_q *q = &n->q[vq];
-    /* Also when an earlier resize failed half way: the device may hold a ring we lost. */
-    if ((rc = vn_pci_queue_reset(&n->pci, (uint16_t)vq, RESET_TIMEOUT_NS)))
-        return rc;
-    /* Only now may the rings go: the device is done with them (2.6.1.1.1). */
-    free_queue(n, q);
-    if ((rc = setup_data_queue(n, vq, size)) || (rc = kick(n, q))) {
-        vn_log(VN_LOG_ERR, "net: queue %u: re-enable after reset failed: %d", vq, rc);
-        free_queue(n, q);
-        return rc;
+    /* Every size checked before the first reset: bad input changes nothing. */
+    for (unsigned i = 0; i < 2 * n->pairs; i++) {
+        unsigned size = i & 1 ? tx : rx;
+        if (size && (rc = check_size(i, size, n->q[i].max_size)))
+            return rc;
+    }
+    for (unsigned qp = 0; qp < n->pairs; qp++) {
+        const unsigned order[2] = {2 * qp + 1, 2 * qp}; /* TX first, as Linux does */
+        for (unsigned k = 0; k < 2; k++) {
+            unsigned vq = order[k], size = vq & 1 ? tx : rx;
+            if (!size)
+                continue;
+            if (!n->q[vq].reset && (rc = vn_net_queue_reset(n, vq, fn, ctx)))
+                return rc;
+            if ((rc = vn_net_queue_enable(n, vq, size)))
+                return rc;
+        }
     }
     return 0;
+}
+
+void vn_net_queue_memory(const struct vn_net *n, unsigned vq,
+                         void (*fn)(void *ctx, uint64_t iova, uint64_t len), void *ctx)
+{
+    const struct net_q *q = vq < 2 * n->pairs ? &n->q[vq]
+                            : n->has_ctrl && vq == n->ctrl.index ? &n->ctrl
+                                                                  : NULL;
+
+    if (!q || !q->vq)
+        return;
+    fn(ctx, vn_vq_desc_iova(q->vq), vn_vq_mem_size(vn_vq_size(q->vq)));
+    if (q->bufs.va)
+        fn(ctx, q->bufs.iova, q->bufs.len);
+    if (q == &n->ctrl && n->ctrl_buf.va)
+        fn(ctx, n->ctrl_buf.iova, n->ctrl_buf.len);
+}
+
+unsigned vn_net_ring_max(const struct vn_net *n, unsigned vq)
+{
+    return vq < 2 * n->pairs ? n->q[vq].max_size : 0;
+}
+
+int vn_net_queue_is_reset(const struct vn_net *n, unsigned vq)
+{
+    return vq < 2 * n->pairs && n->q[vq].reset;
 }
 
 void vn_net_close(struct vn_net *n)
@@ -545,7 +766,7 @@ void vn_net_get_stats(const struct vn_net *n, struct vn_net_stats *st) { *st = n
 unsigned vn_net_ring_size(const struct vn_net *n, unsigned vq)
 {
     if (vq < 2 * n->pairs)
-        return n->q[vq].vq ? vn_vq_size(n->q[vq].vq) : 0;
+        return n->q[vq].vq && !n->q[vq].reset ? vn_vq_size(n->q[vq].vq) : 0;
     if (n->has_ctrl && vq == n->ctrl.index)
         return vn_vq_size(n->ctrl.vq);
     return 0;
@@ -553,7 +774,10 @@ unsigned vn_net_ring_size(const struct vn_net *n, unsigned vq)
 
 unsigned vn_net_tx_inflight(const struct vn_net *n, unsigned qp)
 {
-    return qp < n->pairs && n->q[2 * qp + 1].vq ? vn_vq_inflight(n->q[2 * qp + 1].vq) : 0;
+    if (qp >= n->pairs)
+        return 0;
+    const struct net_q *q = &n->q[2 * qp + 1];
+    return q->vq && !q->reset ? vn_vq_inflight(q->vq) : 0;
 }
 
 int vn_net_tx(struct vn_net *n, unsigned qp, const void *frame, size_t len)
@@ -565,6 +789,8 @@ int vn_net_tx(struct vn_net *n, unsigned qp, const void *frame, size_t len)
     if (len > TX_MAX_FRAME)
         return -EMSGSIZE;
     struct net_q *q = txq(n, qp);
+    if (q->reset)
+        return -ENODEV;
     if (!q->vq)
         return -EIO;
     unsigned ndesc = n->opts.tx_split_hdr ? 2 : 1;
@@ -591,6 +817,7 @@ int vn_net_tx(struct vn_net *n, unsigned qp, const void *frame, size_t len)
         q->free_slots[q->n_free_slots++] = slot;
         return rc;
     }
+    q->tx_len[slot] = (uint32_t)len;
     n->st.tx_frames++;
     n->st.tx_bytes += len;
     return kick(n, q);
@@ -605,6 +832,8 @@ int vn_net_rx(struct vn_net *n, unsigned qp, void *buf, size_t cap, size_t *len)
     if (qp >= n->pairs || (!buf && cap) || !len)
         return -EINVAL;
     struct net_q *q = rxq(n, qp);
+    if (q->reset)
+        return -ENODEV;
     if (!q->vq)
         return -EIO;
     for (;;) {
@@ -650,7 +879,7 @@ int vn_net_poll(struct vn_net *n)
     int rc;
 
     for (unsigned qp = 0; qp < n->pairs; qp++)
-        if (txq(n, qp)->vq && (rc = tx_reap(txq(n, qp))))
+        if (!txq(n, qp)->reset && txq(n, qp)->vq && (rc = tx_reap(txq(n, qp))))
             return rc;
     if (n->msix) {
         uint64_t fired = 0;
@@ -664,7 +893,7 @@ int vn_net_poll(struct vn_net *n)
 static bool work_pending(const struct vn_net *n)
 {
     for (unsigned i = 0; i < 2 * n->pairs; i++)
-        if (n->q[i].vq && vn_vq_used_pending(n->q[i].vq))
+        if (!n->q[i].reset && n->q[i].vq && vn_vq_used_pending(n->q[i].vq))
             return true;
     return false;
 }

@@ -340,7 +340,7 @@ int vn_pci_read_driver_features(struct vn_pci *p, uint64_t *features)
 int vn_pci_reset(struct vn_pci *p, uint64_t timeout_ns)
 {
     /* Reset may take the device a while (queues draining); poll at a modest interval. */
-    const uint64_t step_ns = 1000;
+    const uint64_t step_ns = p->poll_ns ? p->poll_ns : 1000;
     uint8_t st;
     int rc;
 
@@ -362,7 +362,7 @@ int vn_pci_reset(struct vn_pci *p, uint64_t timeout_ns)
 
 int vn_pci_queue_reset(struct vn_pci *p, uint16_t queue, uint64_t timeout_ns)
 {
-    const uint64_t step_ns = 1000;
+    const uint64_t step_ns = p->poll_ns ? p->poll_ns : 1000;
     uint16_t busy = 1, en = 1;
     int rc;
 

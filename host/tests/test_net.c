@@ -36,6 +36,7 @@ static struct mdev {
     uint16_t cfg_vec;
     struct mq q[NQ];
     int refuse_features, refuse_enable, refuse_vector;
+    int reset_hangs; /* queue_reset never completes */
     uint8_t ctrl_ack;
     unsigned ctrl_cmds;
     uint8_t last_ctrl[8];
@@ -200,7 +201,7 @@ static int dev_write(struct mock_tr *m, uint64_t off, unsigned size, uint32_t v)
     case VN_COMMON_QUEUE_RESET:
         /* in progress for two reads, then back to defaults (2.6.1, 4.1.4.3.1) */
         if (v == 1 && q->enable && (dev.drv_feat[1] & (1u << (VN_F_RING_RESET - 32))))
-            q->reset_reads = 2;
+            q->reset_reads = dev.reset_hangs ? 0x7fffffffu : 2;
         break;
     case VN_COMMON_QUEUE_DESC_LO: set_half(&q->desc, 0, v); break;
     case VN_COMMON_QUEUE_DESC_HI: set_half(&q->desc, 1, v); break;
@@ -623,11 +624,15 @@ static void test_resize(void)
 
     CHECK_EQ(vn_net_queue_resize(n, 2, 16), -EINVAL); /* pair 1 is not in use */
     CHECK_EQ(vn_net_queue_resize(n, 0, 24), -EINVAL);
-    /* a size the device refuses leaves the queue out of use, cleanly */
+    /* a size above the device maximum is refused before anything is reset */
     CHECK_EQ(vn_net_queue_resize(n, 0, 2 * QMAX), -EINVAL);
-    CHECK_EQ(vn_net_rx(n, 0, got, sizeof got, &rlen), -EIO);
+    CHECK_EQ(vn_net_ring_size(n, 0), 16);
+    CHECK_EQ(vn_net_rx(n, 0, got, sizeof got, &rlen), -EAGAIN);
+    /* a queue left reset is brought back by a later resize */
+    CHECK_EQ(vn_net_queue_reset(n, 0, NULL, NULL), 0);
+    CHECK_EQ(vn_net_rx(n, 0, got, sizeof got, &rlen), -ENODEV);
     CHECK_EQ(vn_net_ring_size(n, 0), 0);
-    CHECK_EQ(vn_net_queue_resize(n, 0, 32), 0); /* and a later resize brings it back */
+    CHECK_EQ(vn_net_queue_resize(n, 0, 32), 0);
     CHECK_EQ(vn_net_ring_size(n, 0), 32);
     vn_net_close(n);
     CHECK_EQ(mock.dma_live, 0);
@@ -644,6 +649,303 @@ static void test_resize(void)
     CHECK_EQ(mock_tr_fini(&mock), 0);
 }
 
+/* ---- per-queue reset with reclaim ----------------------------------------------------- */
+
+#define REC_MAX 600u
+struct rec_e {
+    unsigned vq;
+    size_t len;
+    int used;
+    uint8_t b0, b1;
+};
+struct rec {
+    unsigned n;
+    int saw_unused, order_bad;
+    struct rec_e e[REC_MAX];
+};
+
+static void on_reclaim(void *ctx, unsigned vq, const void *frame, size_t len, int used)
+{
+    struct rec *r = ctx;
+    const uint8_t *f = frame;
+
+    /* per queue, completions come first */
+    if (r->n && r->e[r->n - 1].vq != vq)
+        r->saw_unused = 0;
+    if (used && r->saw_unused)
+        r->order_bad++;
+    r->saw_unused |= !used;
+    if (r->n < REC_MAX)
+        r->e[r->n++] = (struct rec_e){vq, len, used, len ? f[0] : 0, len > 1 ? f[1] : 0};
+}
+
+struct ranges {
+    unsigned n;
+    uint64_t iova[4], len[4];
+};
+
+static void on_range(void *ctx, uint64_t iova, uint64_t len)
+{
+    struct ranges *r = ctx;
+    if (r->n < 4) {
+        r->iova[r->n] = iova;
+        r->len[r->n] = len;
+    }
+    r->n++;
+}
+
+static int covers(const struct ranges *r, uint64_t iova, uint64_t len)
+{
+    for (unsigned i = 0; i < r->n && i < 4; i++)
+        if (iova >= r->iova[i] && iova + len <= r->iova[i] + r->len[i])
+            return 1;
+    return 0;
+}
+
+static void test_qreset_tx(void)
+{
+    static struct rec r;
+    struct vn_net *n;
+    struct vn_net_opts o = {.ring_size = 16};
+    uint8_t frame[200], got[2048], hdr[12];
+    unsigned len, nseg;
+    struct vn_net_stats st;
+
+    dev_init();
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), 0);
+    if (!n)
+        return;
+    CHECK_EQ(vn_net_ring_max(n, 1), QMAX);
+    for (unsigned i = 0; i < 10; i++) {
+        memset(frame, (int)i, sizeof frame);
+        frame[1] = (uint8_t)(0x80 | i);
+        CHECK_EQ(vn_net_tx(n, 0, frame, 60 + i), 0);
+    }
+    /* the device sends four; they are completed but not yet reaped by the driver */
+    for (unsigned i = 0; i < 4; i++)
+        CHECK_EQ(dev_tx(0, got, &len, &nseg, hdr), 0);
+    uint64_t old_desc = dev.q[1].desc;
+    unsigned kicks = dev.q[1].kicks;
+    memset(&r, 0, sizeof r);
+    CHECK_EQ(vn_net_queue_reset(n, 1, on_reclaim, &r), 0);
+    CHECK_EQ(r.n, 10);
+    CHECK_EQ(r.order_bad, 0);
+    unsigned seen = 0;
+    for (unsigned i = 0; i < r.n; i++) {
+        unsigned id = r.e[i].b0;
+        CHECK_EQ(r.e[i].vq, 1);
+        CHECK_EQ(r.e[i].used, id < 4); /* sent ones say so; the rest come back as queued */
+        CHECK_EQ(r.e[i].len, 60 + id); /* without the virtio header */
+        CHECK_EQ(r.e[i].b1, 0x80 | id);
+        if (id < 10)
+            seen |= 1u << id;
+    }
+    CHECK_EQ(seen, 0x3ff); /* each exactly once */
+    vn_net_get_stats(n, &st);
+    CHECK_EQ(st.reclaimed, 10);
+    CHECK_EQ(st.queue_resets, 1);
+    CHECK_EQ(st.reset_dropped, 0);
+    CHECK_EQ(dev.q[1].enable, 0);
+
+    /* out of use until re-enabled */
+    CHECK(vn_net_queue_is_reset(n, 1));
+    CHECK_EQ(vn_net_tx(n, 0, frame, 60), -ENODEV);
+    CHECK_EQ(vn_net_tx_inflight(n, 0), 0);
+    CHECK_EQ(vn_net_ring_size(n, 1), 0);
+    struct ranges rg = {0};
+    vn_net_queue_memory(n, 1, on_range, &rg);
+    CHECK_EQ(rg.n, 0);
+    CHECK_EQ(vn_net_poll(n), 0);
+    CHECK_EQ(vn_net_queue_reset(n, 1, on_reclaim, &r), -EALREADY);
+    CHECK_EQ(r.n, 10);
+    CHECK_EQ(vn_net_queue_enable(n, 1, 24), -EINVAL);
+    CHECK_EQ(vn_net_queue_enable(n, 1, 2 * QMAX), -EINVAL);
+    CHECK_EQ(vn_net_queue_enable(n, 3, 16), -EINVAL); /* pair 1 not in use */
+    CHECK(vn_net_queue_is_reset(n, 1));
+    CHECK_EQ(vn_net_queue_enable(n, 0, 16), -EBUSY);  /* RX is running */
+
+    /* an enable the device refuses leaves the queue reset, ready for another try */
+    dev.refuse_enable = 1;
+    CHECK_EQ(vn_net_queue_enable(n, 1, 32), -EIO);
+    CHECK(vn_net_queue_is_reset(n, 1));
+    CHECK_EQ(vn_net_tx(n, 0, frame, 60), -ENODEV);
+    CHECK_EQ(mock.dma_live, 4); /* RX ring and buffers, control ring and buffer: no TX left */
+    dev.refuse_enable = 0;
+    /* back at the size it had, with its vector, on a new ring; TX needs no doorbell */
+    CHECK_EQ(vn_net_queue_enable(n, 1, 0), 0);
+    CHECK(!vn_net_queue_is_reset(n, 1));
+    CHECK_EQ(dev.q[1].enable, 1);
+    CHECK_EQ(dev.q[1].size, 16);
+    CHECK_EQ(dev.q[1].vector, 2);
+    CHECK(dev.q[1].desc != old_desc);
+    CHECK_EQ(dev.q[1].kicks, kicks);
+    CHECK_EQ(vn_net_ring_size(n, 1), 16);
+    vn_net_queue_memory(n, 1, on_range, &rg);
+    CHECK_EQ(rg.n, 2);
+    CHECK(covers(&rg, dev.q[1].desc, 16u * 16));
+    CHECK(covers(&rg, dev.q[1].device, 6u + 8u * 16));
+    frame[0] = 42;
+    CHECK_EQ(vn_net_tx(n, 0, frame, 100), 0);
+    CHECK_EQ(dev_tx(0, got, &len, &nseg, hdr), 0);
+    CHECK_EQ(len, 100);
+    CHECK_EQ(got[0], 42);
+
+    /* without a callback the frames are dropped and counted */
+    for (unsigned i = 0; i < 5; i++)
+        CHECK_EQ(vn_net_tx(n, 0, frame, 100), 0);
+    CHECK_EQ(vn_net_queue_reset(n, 1, NULL, NULL), 0);
+    vn_net_get_stats(n, &st);
+    CHECK_EQ(st.reset_dropped, 6); /* five queued and one sent but not reaped */
+    CHECK_EQ(st.reclaimed, 10);
+    CHECK_EQ(st.queue_resets, 2);
+    CHECK_EQ(vn_net_queue_enable(n, 1, 64), 0);
+    CHECK_EQ(dev.q[1].size, 64);
+
+    /* a reset the device never finishes: nothing reclaimed or freed, the queue stays */
+    dev.reset_hangs = 1;
+    CHECK_EQ(vn_net_tx(n, 0, frame, 100), 0);
+    memset(&r, 0, sizeof r);
+    CHECK_EQ(vn_net_queue_reset(n, 1, on_reclaim, &r), -ETIMEDOUT);
+    CHECK_EQ(r.n, 0);
+    CHECK(!vn_net_queue_is_reset(n, 1));
+    CHECK_EQ(vn_net_tx_inflight(n, 0), 1);
+    dev.reset_hangs = 0;
+    dev.q[1].reset_reads = 0;
+    vn_net_close(n);
+    CHECK_EQ(mock.dma_live, 0);
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+}
+
+static void test_qreset_rx(void)
+{
+    static struct rec r;
+    struct vn_net *n;
+    struct vn_net_opts o = {.ring_size = 16};
+    uint8_t a[80], b[90], big[1600] = {0}, got[2048];
+    size_t rlen;
+    struct vn_net_stats st;
+
+    dev_init();
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), 0);
+    if (!n)
+        return;
+    memset(a, 0xa1, sizeof a);
+    memset(b, 0xb2, sizeof b);
+    struct ranges rg = {0};
+    vn_net_queue_memory(n, 0, on_range, &rg);
+    CHECK_EQ(rg.n, 2);
+    CHECK(covers(&rg, dev.q[0].desc, 16u * 16));
+    CHECK(covers(&rg, dev.q[0].driver, 6u + 2u * 16));
+    CHECK(covers(&rg, dev.q[0].device, 6u + 8u * 16));
+    rg.n = 0;
+    vn_net_queue_memory(n, CTRLQ, on_range, &rg);
+    CHECK_EQ(rg.n, 2); /* ring and command buffer */
+    CHECK(covers(&rg, dev.q[CTRLQ].desc, 16u * 16));
+
+    /* two frames received (and one chain handed back empty) that the driver has not taken */
+    CHECK_EQ(dev_rx(0, a, sizeof a), 0);
+    CHECK_EQ(dev_rx(0, big, sizeof big), 1);
+    CHECK_EQ(dev_rx(0, b, sizeof b), 0);
+    memset(&r, 0, sizeof r);
+    unsigned kicks = dev.q[0].kicks;
+    CHECK_EQ(vn_net_queue_reset(n, 0, on_reclaim, &r), 0);
+    CHECK_EQ(r.n, 16);
+    CHECK_EQ(r.order_bad, 0);
+    CHECK(r.e[0].used && r.e[0].len == sizeof a && r.e[0].b0 == 0xa1);
+    CHECK(r.e[1].used && r.e[1].len == sizeof b && r.e[1].b0 == 0xb2);
+    unsigned empty = 0;
+    for (unsigned i = 2; i < r.n; i++)
+        empty += !r.e[i].used && r.e[i].len == 0 && r.e[i].vq == 0;
+    CHECK_EQ(empty, 14);
+    CHECK_EQ(vn_net_rx(n, 0, got, sizeof got, &rlen), -ENODEV);
+    rg.n = 0;
+    vn_net_queue_memory(n, 0, on_range, &rg);
+    CHECK_EQ(rg.n, 0);
+
+    /* refilled and kicked at the new size */
+    CHECK_EQ(vn_net_queue_enable(n, 0, 64), 0);
+    CHECK_EQ(dev.q[0].size, 64);
+    CHECK_EQ(dev.q[0].vector, 1);
+    CHECK_EQ(mock_ring_avail_idx(&dev.q[0].ring), 64);
+    CHECK_EQ(dev.q[0].kicks, kicks + 1);
+    CHECK_EQ(dev_rx(0, a, sizeof a), 0);
+    CHECK_EQ(vn_net_rx(n, 0, got, sizeof got, &rlen), 0);
+    CHECK_EQ(rlen, sizeof a);
+
+    /* no callback: a received frame is dropped (counted), empty buffers are just freed */
+    CHECK_EQ(dev_rx(0, b, sizeof b), 0);
+    CHECK_EQ(vn_net_queue_resize(n, 0, 32), 0);
+    vn_net_get_stats(n, &st);
+    CHECK_EQ(st.reset_dropped, 1);
+    CHECK_EQ(st.reclaimed, 16);
+    CHECK_EQ(st.queue_resets, 2);
+    CHECK_EQ(vn_net_ring_size(n, 0), 32);
+    vn_net_close(n);
+    CHECK_EQ(mock.dma_live, 0);
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+}
+
+static void test_set_ring_sizes(void)
+{
+    static struct rec r;
+    struct vn_net *n;
+    struct vn_net_opts o = {.ring_size = 16, .queue_pairs = 2};
+    uint8_t frame[64] = {7};
+    struct vn_net_stats st;
+
+    dev_init();
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), 0);
+    if (!n)
+        return;
+    CHECK_EQ(vn_net_tx(n, 0, frame, sizeof frame), 0);
+    CHECK_EQ(vn_net_tx(n, 1, frame, sizeof frame), 0);
+    /* bad sizes change nothing */
+    CHECK_EQ(vn_net_set_ring_sizes(n, 24, 0, on_reclaim, &r), -EINVAL);
+    CHECK_EQ(vn_net_set_ring_sizes(n, 0, 2 * QMAX, on_reclaim, &r), -EINVAL);
+    vn_net_get_stats(n, &st);
+    CHECK_EQ(st.queue_resets, 0);
+
+    memset(&r, 0, sizeof r);
+    CHECK_EQ(vn_net_set_ring_sizes(n, 32, 64, on_reclaim, &r), 0);
+    CHECK_EQ(r.order_bad, 0);
+    /* pair by pair, TX then RX: 1 frame, 16 buffers, 1 frame, 16 buffers */
+    CHECK_EQ(r.n, 34);
+    CHECK(r.e[0].vq == 1 && !r.e[0].used && r.e[0].len == sizeof frame);
+    CHECK(r.e[1].vq == 0 && r.e[16].vq == 0);
+    CHECK(r.e[17].vq == 3 && r.e[18].vq == 2 && r.e[33].vq == 2);
+    for (unsigned vq = 0; vq < 4; vq++) {
+        CHECK_EQ(vn_net_ring_size(n, vq), vq & 1 ? 64 : 32);
+        CHECK_EQ(dev.q[vq].size, vq & 1 ? 64 : 32);
+        CHECK_EQ(dev.q[vq].enable, 1);
+        CHECK_EQ(dev.q[vq].vector, 1 + vq);
+    }
+    CHECK_EQ(mock_ring_avail_idx(&dev.q[2].ring), 32);
+    /* one direction only; a queue already reset is just re-enabled */
+    CHECK_EQ(vn_net_queue_reset(n, 3, NULL, NULL), 0);
+    CHECK_EQ(vn_net_set_ring_sizes(n, 0, 128, NULL, NULL), 0);
+    vn_net_get_stats(n, &st);
+    CHECK_EQ(st.queue_resets, 4 + 2);
+    CHECK_EQ(vn_net_ring_size(n, 0), 32);
+    CHECK_EQ(vn_net_ring_size(n, 1), 128);
+    CHECK_EQ(vn_net_ring_size(n, 3), 128);
+    vn_net_close(n);
+    CHECK_EQ(mock.dma_live, 0);
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+
+    /* without RING_RESET */
+    dev_init();
+    o.features = ~BIT64(VN_F_RING_RESET);
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), 0);
+    if (n) {
+        CHECK_EQ(vn_net_queue_reset(n, 0, NULL, NULL), -ENOTSUP);
+        CHECK_EQ(vn_net_queue_enable(n, 0, 16), -ENOTSUP);
+        CHECK_EQ(vn_net_set_ring_sizes(n, 16, 16, NULL, NULL), -ENOTSUP);
+        CHECK_EQ(vn_net_ring_size(n, 0), 16);
+        vn_net_close(n);
+    }
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+}
+
 int main(void)
 {
     vn_log_set(count_log, NULL);
@@ -653,5 +955,8 @@ int main(void)
     test_mq();
     test_refusals();
     test_resize();
+    test_qreset_tx();
+    test_qreset_rx();
+    test_set_ring_sizes();
     return check_report();
 }

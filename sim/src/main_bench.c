@@ -9,6 +9,7 @@
 #include "json.h"
 #include "tb.h"
 #include "traffic.h"
+#include "vn_pci.h"
 
 static const char *prog = "vionic-bench";
 static const unsigned wire_sizes[] = {64, 256, 1518}; /* on the wire, FCS included */
@@ -155,6 +156,133 @@ static int bench_speed(unsigned queues, uint32_t lat, uint64_t n, double *cps, d
     return rc;
 }
 
+/* ---- per-queue reset ------------------------------------------------------------------ */
+
+struct pair_count {
+    struct tb *tb;
+    uint64_t frames[VN_TRAFFIC_MAX_PAIRS];
+};
+
+static void count_pair(void *ctx, const uint8_t *frame, uint32_t len)
+{
+    struct pair_count *pc = ctx;
+    pc->tb->mac_tx_frames++;
+    pc->tb->last_tx_cycle = vn_model_cycles(pc->tb->m);
+    if (len > 28 && frame[28] < VN_TRAFFIC_MAX_PAIRS)
+        pc->frames[frame[28]]++; /* the traffic model puts the pair in the source address */
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Reset latency as the driver sees it (queue_reset = 1 written .. both fields read 0),
+ * polled every 20 ns, with `queued` frames just made available on the TX queue being reset
+ * (their descriptor and buffer reads are what is in flight) and every other pair busy. */
+static int bench_reset_latency(unsigned queues, uint32_t lat, unsigned queued, unsigned reps,
+                               double *median, double *worst)
+{
+    struct tb tb;
+    static struct vn_traffic t;
+    static uint64_t samples[1000];
+    int rc = open_bench(&tb, queues, lat);
+    if (rc)
+        return rc;
+    vn_net_pci(tb.net)->poll_ns = 20;
+    unsigned pairs = vn_net_queue_pairs(tb.net);
+    vn_traffic_init(&t, 3, pairs, 508);
+    uint8_t frame[VN_FRAME_MAX];
+    if (reps > 1000)
+        reps = 1000;
+    for (unsigned i = 0; i < reps && !rc; i++) {
+        for (unsigned p = 0; p < pairs; p++) {
+            unsigned want = p == 0 ? queued : 64;
+            for (unsigned k = 0; k < want; k++) {
+                size_t len = vn_traffic_frame(&t, p, t.sent[p], frame);
+                if (vn_net_tx(tb.net, p, frame, len))
+                    break;
+                t.sent[p]++;
+            }
+        }
+        vn_model_step(tb.m, 20); /* the doorbells are seen, the fetches are under way */
+        uint64_t t0 = vn_model_cycles(tb.m);
+        if ((rc = vn_net_queue_reset(tb.net, 1, NULL, NULL)))
+            break;
+        samples[i] = vn_model_cycles(tb.m) - t0;
+        if ((rc = vn_net_queue_enable(tb.net, 1, 0)) || (rc = vn_net_wait(tb.net, 4000)) ||
+            (rc = vn_net_poll(tb.net)))
+            break;
+    }
+    if (!rc) {
+        qsort(samples, reps, sizeof(samples[0]), cmp_u64);
+        *median = (double)samples[reps / 2];
+        *worst = (double)samples[reps - 1];
+    }
+    tb_close(&tb);
+    return rc;
+}
+
+/* Throughput of the other pairs' TX queues while pair 0's TX queue is reset over and over,
+ * as a ratio to their throughput without resets. */
+static int bench_reset_isolation(unsigned queues, uint32_t lat, uint64_t n, uint64_t period,
+                                 double *cpp, uint64_t *resets)
+{
+    struct tb tb;
+    static struct vn_traffic t;
+    struct pair_count pc;
+    int rc = open_bench(&tb, queues, lat);
+    if (rc)
+        return rc;
+    memset(&pc, 0, sizeof(pc));
+    pc.tb = &tb;
+    struct vn_model_mac mac = {.ctx = &pc, .tx_frame = count_pair};
+    vn_model_set_mac(tb.m, &mac);
+    vn_net_pci(tb.net)->poll_ns = 20;
+    unsigned pairs = vn_net_queue_pairs(tb.net);
+    if (pairs < 2) {
+        tb_close(&tb);
+        return -EINVAL;
+    }
+    vn_traffic_init(&t, 5, pairs, 252);
+    uint8_t frame[VN_FRAME_MAX];
+    uint64_t others = 0, start = vn_model_cycles(tb.m), end = start, next_reset = start + period;
+    *resets = 0;
+    while (others < n && !rc && vn_model_cycles(tb.m) - start < n * 200 + 2000000) {
+        for (unsigned p = 0; p < pairs; p++)
+            for (;;) {
+                size_t len = vn_traffic_frame(&t, p, t.sent[p], frame);
+                if (vn_net_tx(tb.net, p, frame, len))
+                    break;
+                t.sent[p]++;
+            }
+        if (period && vn_model_cycles(tb.m) >= next_reset) {
+            if ((rc = vn_net_queue_reset(tb.net, 1, NULL, NULL)) ||
+                (rc = vn_net_queue_enable(tb.net, 1, 0)))
+                break;
+            (*resets)++;
+            next_reset = vn_model_cycles(tb.m) + period;
+            continue;
+        }
+        if ((rc = vn_net_wait(tb.net, 500)) || (rc = vn_net_poll(tb.net)))
+            break;
+        others = 0;
+        for (unsigned p = 1; p < pairs; p++)
+            others += pc.frames[p];
+        end = tb.last_tx_cycle;
+    }
+    if (!rc && others < n) {
+        fprintf(stderr, "isolation: %llu of %llu frames of the other pairs after %llu cycles, %llu resets\n",
+                (unsigned long long)others, (unsigned long long)n,
+                (unsigned long long)(vn_model_cycles(tb.m) - start), (unsigned long long)*resets);
+        rc = -ETIMEDOUT;
+    }
+    *cpp = (double)(end - start) / (double)others;
+    tb_close(&tb);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     const char *out = "vionic-bench.json";
@@ -214,6 +342,45 @@ int main(int argc, char **argv)
         rc = 1;
     printf("  simulator: %.2f M cycles/s with traffic, %.2f M cycles/s idle (target >= 1)\n",
            cps / 1e6, idle / 1e6);
+    static const uint32_t lats[] = {250, 1000, 2500};
+    static const unsigned depths[] = {0, 8, 32, 128};
+    double rl_med[3][4], rl_worst[3][4];
+    fprintf(stderr, "%s: measuring per-queue reset latency...\n", prog);
+    printf("  queue reset latency, cycles median/worst (driver view, 20 ns polls), by frames queued on the queue:\n");
+    printf("  %9s", "DMA lat");
+    for (unsigned d = 0; d < 4; d++)
+        printf(" %13u", depths[d]);
+    printf("\n");
+    for (unsigned l = 0; l < 3; l++) {
+        printf("  %9u", lats[l]);
+        for (unsigned d = 0; d < 4; d++) {
+            rl_med[l][d] = rl_worst[l][d] = 0;
+            if (bench_reset_latency((unsigned)queues, lats[l], depths[d], 41, &rl_med[l][d],
+                                    &rl_worst[l][d])) {
+                fprintf(stderr, "%s: reset latency at %u/%u failed\n", prog, lats[l], depths[d]);
+                rc = 1;
+            }
+            printf("   %5.0f/%5.0f", rl_med[l][d], rl_worst[l][d]);
+        }
+        printf("\n");
+    }
+    static const uint64_t periods[] = {20000, 2000}; /* 80 us, 8 us */
+    double iso_base = 0, iso_cpp[2] = {0, 0}, iso_ratio[2] = {0, 0};
+    uint64_t iso_resets[2] = {0, 0}, none = 0;
+    fprintf(stderr, "%s: measuring isolation...\n", prog);
+    if (bench_reset_isolation((unsigned)queues, (uint32_t)lat, n, 0, &iso_base, &none)) {
+        fprintf(stderr, "%s: isolation baseline failed\n", prog);
+        rc = 1;
+    }
+    for (unsigned i = 0; i < 2; i++) {
+        int r = bench_reset_isolation((unsigned)queues, (uint32_t)lat, n, periods[i], &iso_cpp[i],
+                                      &iso_resets[i]);
+        iso_ratio[i] = iso_cpp[i] > 0 ? iso_base / iso_cpp[i] : 0;
+        printf("  other TX queues while pair 0's TX queue is reset every %llu cycles (%llu resets): "
+               "%.4f of their throughput without resets%s (goal >= 0.99)\n",
+               (unsigned long long)periods[i], (unsigned long long)iso_resets[i], iso_ratio[i],
+               r == -ETIMEDOUT ? " [starved: did not finish]" : "");
+    }
     FILE *f = fopen(out, "w");
     if (!f) {
         fprintf(stderr, "%s: cannot write %s: %s\n", prog, out, strerror(errno));
@@ -235,6 +402,28 @@ int main(int argc, char **argv)
         vn_json_dbl(&j, "line_rate_cycles_per_packet", line_rate_cpp(pts[i].wire));
         vn_json_dbl(&j, "tx_mpps", 250.0 / pts[i].tx_cpp);
         vn_json_dbl(&j, "rx_mpps", 250.0 / pts[i].rx_cpp);
+        vn_json_close(&j, '}');
+    }
+    vn_json_close(&j, ']');
+    vn_json_arr(&j, "queue_reset_latency");
+    for (unsigned l = 0; l < 3; l++)
+        for (unsigned d = 0; d < 4; d++) {
+            vn_json_obj(&j, NULL);
+            vn_json_u64(&j, "dma_latency_cycles", lats[l]);
+            vn_json_u64(&j, "frames_queued", depths[d]);
+            vn_json_dbl(&j, "median_cycles", rl_med[l][d]);
+            vn_json_dbl(&j, "worst_cycles", rl_worst[l][d]);
+            vn_json_close(&j, '}');
+        }
+    vn_json_close(&j, ']');
+    vn_json_arr(&j, "reset_isolation");
+    for (unsigned i = 0; i < 2; i++) {
+        vn_json_obj(&j, NULL);
+        vn_json_u64(&j, "reset_period_cycles", periods[i]);
+        vn_json_u64(&j, "resets", iso_resets[i]);
+        vn_json_dbl(&j, "others_cycles_per_packet_no_reset", iso_base);
+        vn_json_dbl(&j, "others_cycles_per_packet_with_resets", iso_cpp[i]);
+        vn_json_dbl(&j, "throughput_ratio", iso_ratio[i]);
         vn_json_close(&j, '}');
     }
     vn_json_close(&j, ']');

@@ -28,8 +28,8 @@ struct qr {
     uint64_t cap, target[VN_TRAFFIC_MAX_PAIRS], last_rx[VN_TRAFFIC_MAX_PAIRS];
     int any_rx[VN_TRAFFIC_MAX_PAIRS], paused[VN_TRAFFIC_MAX_PAIRS];
     unsigned pairs;
-    uint64_t received, reclaimed, rx_bufs_back, accounted, resets, dev_resets, errors;
-    uint64_t reset_cycles_sum, reset_cycles_max;
+    uint64_t received, bytes, reclaimed, rx_bufs_back, accounted, resets, dev_resets, errors;
+    uint64_t reset_cycles_sum, reset_cycles_max, cycles_before; /* of devices reset away */
     char err[320];
     uint64_t rng;
 };
@@ -109,6 +109,7 @@ static void got_frame(struct qr *q, unsigned rx_pair, const uint8_t *f, size_t l
         q->last_rx[pair] = seq;
         q->any_rx[pair] = 1;
         q->received++;
+        q->bytes += len;
         q->accounted++;
     }
 }
@@ -152,17 +153,15 @@ static uint64_t outstanding(const struct qr *q, unsigned p)
     return n;
 }
 
-/* One round of the loop: send what the windows allow, let time pass, take what arrived. */
-static int step(struct qr *q, const struct scen_opts *o, uint64_t *last_progress)
+/* Queue what the windows allow (no time passes). */
+static int send_some(struct qr *q)
 {
-    uint8_t frame[VN_FRAME_MAX + 64];
-    int rc;
-    (void)o;
+    uint8_t frame[VN_FRAME_MAX];
     for (unsigned p = 0; p < q->pairs; p++) {
         unsigned win = vn_net_ring_size(q->tb.net, 2 * p);
         while (!q->paused[p] && q->t.sent[p] < q->target[p] && outstanding(q, p) < win) {
             size_t len = vn_traffic_frame(&q->t, p, q->t.sent[p], frame);
-            rc = vn_net_tx(q->tb.net, p, frame, len);
+            int rc = vn_net_tx(q->tb.net, p, frame, len);
             if (rc == -EAGAIN)
                 break;
             if (rc)
@@ -170,6 +169,17 @@ static int step(struct qr *q, const struct scen_opts *o, uint64_t *last_progress
             q->state[p][q->t.sent[p]++] = F_SENT;
         }
     }
+    return 0;
+}
+
+/* One round of the loop: send what the windows allow, let time pass, take what arrived. */
+static int step(struct qr *q, const struct scen_opts *o, uint64_t *last_progress)
+{
+    uint8_t frame[VN_FRAME_MAX + 64];
+    int rc;
+    (void)o;
+    if ((rc = send_some(q)))
+        return rc;
     tb_pump(&q->tb);
     if ((rc = vn_net_wait(q->tb.net, 2000)) || (rc = vn_net_poll(q->tb.net)))
         return rc;
@@ -203,6 +213,9 @@ static int reset_queue(struct qr *q, const struct scen_opts *o, unsigned vq, uns
             }
         }
     }
+    /* TX: reset with the ring just refilled, so frames are still queued in it */
+    if (vq % 2 == 1 && (rc = send_some(q)))
+        return rc;
     uint64_t t0 = vn_model_cycles(q->tb.m);
     rc = vn_net_queue_reset(q->tb.net, vq, on_reclaim, q);
     uint64_t dt = vn_model_cycles(q->tb.m) - t0;
@@ -264,6 +277,7 @@ static int device_reset(struct qr *q, const struct scen_opts *o)
     vn_model_get_stats(q->tb.m, &ms);
     if (ms.dma_faults)
         fail(q, "DMA faults before a device reset");
+    q->cycles_before += vn_model_cycles(q->tb.m);
     tb_close(&q->tb);
     vn_dmamon_free(&q->mon);
     vn_dmamon_init(&q->mon);
@@ -314,6 +328,7 @@ static int run(const struct scen_opts *o, struct scen_result *r, int random)
                 if (x % 50 == 0) {
                     if ((rc = device_reset(&q, o)))
                         break;
+                    lp = vn_model_cycles(q.tb.m); /* a new device: its clock starts again */
                     done++;
                     next += spacing;
                     continue;
@@ -343,7 +358,7 @@ static int run(const struct scen_opts *o, struct scen_result *r, int random)
             break;
         }
     }
-    r->cycles = vn_model_cycles(q.tb.m) - start;
+    r->cycles = q.cycles_before + vn_model_cycles(q.tb.m) - start;
 out:
     r->tx_frames = total;
     r->rx_ok = q.received;
@@ -355,7 +370,7 @@ out:
     r->reset_cycles_max = q.reset_cycles_max;
     r->missing = total - q.accounted;
     r->rx_bad = q.errors;
-    r->bytes = 0;
+    r->bytes = q.bytes;
     if (q.tb.net) {
         struct vn_model_stats ms;
         vn_model_get_stats(q.tb.m, &ms);
@@ -365,7 +380,10 @@ out:
         r->device_features = vn_net_device_features(q.tb.net);
         r->driver_features = vn_net_driver_features(q.tb.net);
         r->queues = q.pairs;
-        r->total_cycles = vn_model_cycles(q.tb.m);
+        r->total_cycles = q.cycles_before + vn_model_cycles(q.tb.m);
+        struct vn_net_stats ns;
+        vn_net_get_stats(q.tb.net, &ns);
+        r->irqs = ns.irqs;
         uint32_t drops = 0;
         if (vn_model_bar_read(q.tb.m, 0, VN_VENDOR_BASE + VN_VENDOR_VND_RX_DROPS, 4, &drops) == 0)
             r->rx_drops = drops;
