@@ -73,7 +73,6 @@ module vq_chain
   logic [PW-1:0]  e_p      [NCH];
   logic [7:0]     e_gen    [NCH];
   logic [15:0]    e_head   [NCH];
-  logic [JKW-1:0] e_ck     [NCH];
   logic           e_done   [NCH];
   logic [2:0]     e_status [NCH];
   logic [15:0]    e_reason [NCH];
@@ -90,8 +89,8 @@ module vq_chain
 
   // ---- entries waiting for a descriptor read: continuations first -------------------
   logic          nw_push, nw_pop, nw_empty;
-  logic          unused_nw_full, unused_ct_full, unused_pf_full;
-  logic [EW:0]   unused_nw_count, unused_ct_count, unused_pf_count;
+  logic          unused_nw_full, unused_ct_full;
+  logic [EW:0]   unused_nw_count, unused_ct_count;
   logic [EW-1:0] nw_head;
   logic          ct_push, ct_pop, ct_empty;
   logic [EW-1:0] ct_head, ct_din;
@@ -118,13 +117,30 @@ module vq_chain
   assign in       = (ileft > 16'd4) ? 3'd4 : ileft[2:0];
 
   // ---- completed reads wait here; one descriptor is examined per cycle --------------
-  localparam int PFW = EW + 16 + 3 + 512;
+  // A FIFO of NCH completions kept as descriptors (16 bytes each), so the one examined is
+  // read on its own rather than as a 512-bit line in every cycle of the cycle model.
+  localparam int PCW = EW + 19;           // {entry, first index, descriptors}
+  logic [PCW-1:0] pf_ck [NCH];
+  logic [127:0]   pf_d  [NCH * 4];
+  logic [EW:0]    pf_wp, pf_rp;
   logic           pf_empty, pf_pop;
-  logic [PFW-1:0] pf_head;
-  vq_fifo #(.W(PFW), .DEPTH(NCH)) u_proc (
-    .clk, .rst_n, .push(cpl_valid),
-    .din({cpl_cookie[EW+18:0], cpl_data}), .pop(pf_pop), .dout(pf_head),
-    .empty(pf_empty), .full(unused_pf_full), .count(unused_pf_count));
+  logic [PCW-1:0] pf_head;
+  assign pf_empty = pf_wp == pf_rp;
+  assign pf_head  = pf_ck[pf_rp[EW-1:0]];
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      pf_wp <= '0;
+      pf_rp <= '0;
+    end else begin
+      // never full: there are at most NCH reads in flight
+      if (cpl_valid && (pf_wp - pf_rp) != (EW+1)'(NCH)) begin
+        pf_ck[pf_wp[EW-1:0]] <= cpl_cookie[PCW-1:0];
+        for (int i = 0; i < 4; i++) pf_d[int'(pf_wp[EW-1:0]) * 4 + i] <= cpl_data[128 * i +: 128];
+        pf_wp <= pf_wp + 1'b1;
+      end
+      if (pf_pop && !pf_empty) pf_rp <= pf_rp + 1'b1;
+    end
+  end
 
   logic [EW-1:0]  pe;
   logic [15:0]    pcur0, pcur, pnext, psz;
@@ -136,12 +152,12 @@ module vq_chain
   logic [16:0]    pcnt;
   logic           perr, pin;
   logic [15:0]    pwhy;
-  assign pe     = pf_head[512 + 19 +: EW];
-  assign pcur0  = pf_head[512 + 3 +: 16];
-  assign pn     = pf_head[512 +: 3];
+  assign pe     = pf_head[19 +: EW];
+  assign pcur0  = pf_head[3 +: 16];
+  assign pn     = pf_head[0 +: 3];
   assign pcur   = e_cur[pe];
   assign pj     = 2'(pcur - pcur0);
-  assign pd     = pf_head[128 * pj +: 128];
+  assign pd     = pf_d[int'(pf_rp[EW-1:0]) * 4 + int'(pj)];
   assign plen   = pd[95:64];
   assign pflags = pd[111:96];
   assign pnext  = pd[127:112];
@@ -177,7 +193,14 @@ module vq_chain
   assign r_reason = e_reason[he];
   assign r_ndesc  = 8'(e_nd[he]);
   assign r_total  = e_total[he];
-  assign r_ck     = e_ck[he];
+  // the job cookie (RX: frame length and place) rides along with the entry
+  if (JKW > 1) begin : g_ck
+    logic [JKW-1:0] e_ck [NCH];
+    assign r_ck = e_ck[he];
+    always_ff @(posedge clk) if (a_valid && a_ready) e_ck[tl[EW-1:0]] <= a_ck;
+  end else begin : g_no_ck
+    assign r_ck = '0;   // TX carries none
+  end
   assign r_daddr  = d_addr[int'(he) * MAXD + int'(r_di[DW-1:0])];
   assign r_dlen   = d_len[int'(he) * MAXD + int'(r_di[DW-1:0])];
 
@@ -199,7 +222,6 @@ module vq_chain
         e_p[tl[EW-1:0]]     <= ap;
         e_gen[tl[EW-1:0]]   <= a_gen;
         e_head[tl[EW-1:0]]  <= a_head;
-        e_ck[tl[EW-1:0]]    <= a_ck;
         e_cur[tl[EW-1:0]]   <= a_head;
         e_cnt[tl[EW-1:0]]   <= '0;
         e_nd[tl[EW-1:0]]    <= '0;

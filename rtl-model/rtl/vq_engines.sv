@@ -120,7 +120,7 @@ module vq_engines
   // ---- writes: TX used, RX data, RX used (each holds its request until taken) -------
   logic [2:0]        w_valid, w_ready;
   logic [2:0][63:0]  w_addr;
-  logic [2:0][511:0] w_data;
+  logic [511:0]      w_data0, w_data1, w_data2;   // apart: a packed array is copied whole
   logic [2:0][6:0]   w_len;
   logic [1:0]        wrr, wg;
   logic              wgv;
@@ -139,7 +139,7 @@ module vq_engines
   end
   assign wr_valid = wgv;
   assign wr_addr  = w_addr[wg];
-  assign wr_data  = w_data[wg];
+  assign wr_data  = wg == 2'd0 ? w_data0 : wg == 2'd1 ? w_data1 : w_data2;
   assign wr_len   = w_len[wg];
   always_comb begin
     w_ready = '0;
@@ -188,7 +188,7 @@ module vq_engines
     .rq_len(c_len[2:0]), .rq_q(c_q[2:0]), .rq_cookie(c_cookie[2:0]),
     .cpl_valid(cpl_valid[2:0]), .cpl_cookie, .cpl_beat, .cpl_data, .cpl_last,
     .wr_valid(w_valid[0]), .wr_ready(w_ready[0]), .wr_addr(w_addr[0]),
-    .wr_data(w_data[0]), .wr_len(w_len[0]),
+    .wr_data(w_data0), .wr_len(w_len[0]),
     .msi_valid(tx_msi_valid), .msi_ready(tx_msi_ready), .msi_vector(tx_msi_vector),
     .m_axis_tx_tvalid, .m_axis_tx_tready, .m_axis_tx_tdata, .m_axis_tx_tkeep,
     .m_axis_tx_tlast,
@@ -208,7 +208,7 @@ module vq_engines
     .rq_len(c_len[4:3]), .rq_q(c_q[4:3]), .rq_cookie(c_cookie[4:3]),
     .cpl_valid(cpl_valid[4:3]), .cpl_cookie, .cpl_data,
     .wr_valid(w_valid[2:1]), .wr_ready(w_ready[2:1]), .wr_addr(w_addr[2:1]),
-    .wr_data(w_data[2:1]), .wr_len(w_len[2:1]),
+    .wr_data_d(w_data1), .wr_data_u(w_data2), .wr_len(w_len[2:1]),
     .msi_valid(rx_msi_valid), .msi_ready(rx_msi_ready), .msi_vector(rx_msi_vector),
     .s_axis_rx_tvalid, .s_axis_rx_tready, .s_axis_rx_tdata, .s_axis_rx_tkeep,
     .s_axis_rx_tlast,

@@ -1,7 +1,14 @@
 // vq_qstate: the per-queue context of one engine (TX or RX): configuration loaded by
-// QC_CMD_START, the queue state, a generation number that changes at every reset (work
-// tagged with an older generation is dropped without touching the host), the pending
-// doorbell bits, and the reset walk RUNNING -> STOPPING -> DRAINING -> IDLE.
+// QC_CMD_START, the queue state, a generation number that changes when a reset completes
+// (work tagged with an older generation is dropped without touching the host), the
+// pending doorbell bits, and the reset walk RUNNING -> STOPPING -> DRAINING -> IDLE.
+// A reset is exact (virtio 1.2 2.6.1: nothing lost, nothing duplicated): outside RUNNING
+// no unit starts work for the queue, but work already started (a TX frame whose first
+// beat went to the MAC, an RX frame whose first host write went out) finishes and its
+// used element is published.  So the generation stays during STOPPING and DRAINING, and
+// STOPPING lasts until the units report no such work left for the queue (wip) and no
+// request of it is presented; DRAINING until its reads in flight are back.  A queue in
+// ERROR starts nothing either and lets started work finish the same way.
 // Everything is indexed by pair number p (queue 2p+ENG); the transitions are made by one
 // scanner that visits a queue per cycle, so the logic does not grow with the queue count.
 `default_nettype none
@@ -35,9 +42,11 @@ module vq_qstate
   // requests presented on the engine's DMA ports (a queue with one is not past STOPPING)
   input  wire logic [NB-1:0]        bz_valid,
   input  wire logic [NB-1:0][15:0]  bz_p,
-  // reads in flight for the queue the scanner looks at
+  // reads in flight for the queue the scanner looks at, and whether a unit still holds
+  // started work of it (or used elements of it not yet published)
   output logic [15:0]               iq_p,
   input  wire logic [15:0]          iq_cnt,
+  input  wire logic                 wip,
   // context, readable by every unit of the engine
   output logic [NP-1:0][2:0]        st,
   output logic [NP-1:0][7:0]        gen,
@@ -90,7 +99,9 @@ module vq_qstate
   assign sw_here  = sw_on && !cmd_here;   // a command takes the context port first
 
   logic to_drn, to_idle;
-  assign to_drn  = !sw_init && st[sc_p] == S_STOP && !busy;
+  // every unit decides to start work on the registered state, so once the scanner sees
+  // STOPPING with nothing held, nothing of the queue can start again
+  assign to_drn  = !sw_init && st[sc_p] == S_STOP && !busy && !wip;
   assign to_idle = !sw_init && st[sc_p] == S_DRN && !busy && iq_cnt == '0;
 
   assign idle = active == '0 && !sw_on;
@@ -121,6 +132,7 @@ module vq_qstate
       if (to_drn) st[sc_p] <= S_DRN;
       if (to_idle) begin
         st[sc_p]   <= S_IDLE;
+        gen[sc_p]  <= gen[sc_p] + 1'b1;   // whatever still names the old run is stale
         pend[sc_p] <= 1'b0;
         act = act - 1'b1;
       end
@@ -155,8 +167,7 @@ module vq_qstate
           pend[sw_p]    <= 1'b0;
           errpend[sw_p] <= 1'b0;
         end else if (st[sw_p] == S_RUN || st[sw_p] == S_ERR) begin
-          st[sw_p]  <= S_STOP;
-          gen[sw_p] <= gen[sw_p] + 1'b1;
+          st[sw_p] <= S_STOP;
         end
         sw_p <= sw_p + 1'b1;
         if (int'(sw_p) == NP - 1) begin
@@ -182,8 +193,7 @@ module vq_qstate
           pend[cp]   <= 1'b0;
           act = act + 1'b1;
         end else if (cmd == 2'(QC_CMD_RESET) && (st[cp] == S_RUN || st[cp] == S_ERR)) begin
-          st[cp]  <= S_STOP;
-          gen[cp] <= gen[cp] + 1'b1;
+          st[cp] <= S_STOP;
         end
       end
       active <= act;

@@ -69,7 +69,7 @@ module vq_ring
   logic [4:0]   hpos  [NP];     // next entry in the line being consumed
   logic [5:0]   lcnt  [NL];     // entries a line holds
   logic         lfill [NL];     // its read has completed
-  logic [511:0] lines [NL];
+  logic [127:0] lines [NL * 4];  // a line in four parts: the head is read from one of them
 
   function automatic int lidx(input logic [PW-1:0] p, input logic [LW-1:0] l);
     return int'(p) * HL + ((HL > 1) ? int'(l) : 0);
@@ -102,7 +102,7 @@ module vq_ring
   assign pp   = c_p[PW-1:0];
   assign crl  = lrd[pp];
   assign c_hv = c_p < 16'(NP) && lwr[pp] != crl && lfill[lidx(pp, crl[LW-1:0])];
-  assign c_head = lines[lidx(pp, crl[LW-1:0])][16*hpos[pp] +: 16];
+  assign c_head = lines[lidx(pp, crl[LW-1:0]) * 4 + int'(hpos[pp][4:3])][16 * hpos[pp][2:0] +: 16];
   assign c_wait = c_p < 16'(NP) && (lwr[pp] != crl || avail[pp] != fetch[pp]);
 
   // ---- completions --------------------------------------------------------------------
@@ -149,7 +149,8 @@ module vq_ring
 
       if (cpl_valid) begin
         if (ck_ring) begin
-          lines[int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)] <= cpl_data;
+          for (int i = 0; i < 4; i++)
+            lines[(int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)) * 4 + i] <= cpl_data[128 * i +: 128];
           lfill[int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)] <= 1'b1;
         end else begin
           avout[ck_p] <= 1'b0;

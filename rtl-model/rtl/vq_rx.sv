@@ -43,11 +43,13 @@ module vq_rx
   input  wire logic [1:0]           cpl_valid,
   input  wire logic [CKW-1:0]       cpl_cookie,
   input  wire logic [511:0]         cpl_data,
-  // two write clients: data, used
+  // two write clients: data, used (the wide data apart: the cycle model copies a packed
+  // array whole)
   output logic [1:0]                wr_valid,
   input  wire logic [1:0]           wr_ready,
   output logic [1:0][63:0]          wr_addr,
-  output logic [1:0][511:0]         wr_data,
+  output logic [511:0]              wr_data_d,   // data of client 0 (frames)
+  output logic [511:0]              wr_data_u,   // data of client 1 (used ring)
   output logic [1:0][6:0]           wr_len,
   output logic                      msi_valid,
   input  wire logic                 msi_ready,
@@ -85,6 +87,8 @@ module vq_rx
   logic [4:0][15:0]    bz_p;
   logic [1:0][15:0]    rq_p, wr_p;
   logic [15:0]         msi_p;
+  logic                wip, out_busy, used_busy;
+  assign wip = out_busy || used_busy;
 
   assign bz_valid = {msi_valid, wr_valid, rq_valid};
   assign bz_p     = {msi_p, wr_p, rq_p};
@@ -92,7 +96,7 @@ module vq_rx
   vq_qstate #(.NP(NP), .NB(5)) u_qs (
     .clk, .rst_n, .cmd_valid, .cmd, .cmd_p, .cmd_size, .cmd_vector, .cmd_desc,
     .cmd_driver, .cmd_device, .dev_reset, .db_valid, .db_p, .pend_clr, .pend_clr_p,
-    .err_valid, .err_p, .err_reason, .bz_valid, .bz_p, .iq_p, .iq_cnt,
+    .err_valid, .err_p, .err_reason, .bz_valid, .bz_p, .iq_p, .iq_cnt, .wip,
     .st, .gen, .size, .vector, .desc, .driver, .device, .pend, .clr_valid, .clr_p,
     .qerr_valid, .qerr_ready, .qerr_p, .qerr_reason, .idle);
 
@@ -109,13 +113,14 @@ module vq_rx
   logic [LW-1:0] fi_start;
   logic [LW:0]   bh;
   logic [LW+5:0] rd_off;
+  logic          rd_en;
   logic [511:0]  rd_data;
   logic          in_drop, out_drop;
   vq_rx_in #(.NP(NP), .NL(NL), .MAXF(2048)) u_in (
     .clk, .rst_n, .datapath_en, .rx_queue_pairs, .st, .gen,
     .s_axis_rx_tvalid, .s_axis_rx_tready, .s_axis_rx_tdata, .s_axis_rx_tkeep,
     .s_axis_rx_tlast, .f_push(fi_push), .f_full(fi_full), .f_p(fi_p), .f_gen(fi_gen),
-    .f_len(fi_len), .f_start(fi_start), .bh, .rd_off, .rd_data, .drop(in_drop));
+    .f_len(fi_len), .f_start(fi_start), .bh, .rd_en, .rd_off, .rd_data, .drop(in_drop));
 
   localparam int FIW = PW + 8 + 12 + LW;
   logic [FIW-1:0] fi_head;
@@ -222,19 +227,20 @@ module vq_rx
   vq_rx_out #(.NP(NP), .NL(NL)) u_out (
     .clk, .rst_n, .st, .gen,
     .r_valid, .r_p, .r_gen, .r_head, .r_status, .r_reason, .r_ndesc, .r_total, .r_ck,
-    .r_di, .r_daddr, .r_dlen, .r_pop, .rd_off, .rd_data, .bh,
+    .r_di, .r_daddr, .r_dlen, .r_pop, .rd_en, .rd_off, .rd_data, .bh,
     .wr_valid(wr_valid[0]), .wr_ready(wr_ready[0]), .wr_addr(wr_addr[0]),
-    .wr_data(wr_data[0]), .wr_len(wr_len[0]), .wr_p(wr_p[0]),
+    .wr_data(wr_data_d), .wr_len(wr_len[0]), .wr_p(wr_p[0]),
     .u_full, .u_push, .u_p, .u_gen, .u_id, .u_len,
     .err_valid(err_valid[1]), .err_p(err_p[1]), .err_reason(err_reason[1]),
-    .cnt_pkt, .cnt_bytes, .drop(out_drop));
+    .cnt_pkt, .cnt_bytes, .drop(out_drop), .hq_p(iq_p), .hq_busy(out_busy));
 
   vq_used #(.NP(NP), .DEPTH(16), .BATCH(32)) u_used (
     .clk, .rst_n, .st, .gen, .size, .vector, .device, .noint, .clr_valid, .clr_p,
     .push(u_push), .push_p(u_p), .push_gen(u_gen), .push_id(u_id), .push_len(u_len),
     .full(u_full), .wr_valid(wr_valid[1]), .wr_ready(wr_ready[1]), .wr_addr(wr_addr[1]),
-    .wr_data(wr_data[1]), .wr_len(wr_len[1]), .wr_p(wr_p[1]),
-    .msi_valid, .msi_ready, .msi_vector, .msi_p, .used_idx);
+    .wr_data(wr_data_u), .wr_len(wr_len[1]), .wr_p(wr_p[1]),
+    .msi_valid, .msi_ready, .msi_vector, .msi_p, .used_idx,
+    .hq_p(iq_p), .hq_busy(used_busy));
 
   // two drop sources, one pulse per cycle out
   logic [7:0] drops;

@@ -32,6 +32,7 @@ module vq_rx_in
   output logic [11:0]               f_len,
   output logic [$clog2(NL)-1:0]     f_start,
   input  wire logic [$clog2(NL):0]  bh,           // lines freed by the writer
+  input  wire logic                 rd_en,        // rd_data is used this cycle
   input  wire logic [$clog2(NL)+5:0] rd_off,      // byte offset in the buffer
   output logic [511:0]              rd_data,
   output logic                      drop
@@ -58,10 +59,11 @@ module vq_rx_in
   logic [12:0]   flen;              // bytes, saturating
 
   // ---- steering ---------------------------------------------------------------------
+  // (worked out only for a beat that is there: the cycle model evaluates this every cycle)
   logic [6:0] nb;
   always_comb begin
     nb = 7'd64;
-    if (s_axis_rx_tlast) begin
+    if (s_axis_rx_tvalid && s_axis_rx_tlast) begin
       nb = 7'd0;
       for (int i = 0; i < 64; i++) if (s_axis_rx_tkeep[i]) nb = 7'(i + 1);
     end
@@ -69,15 +71,18 @@ module vq_rx_in
   logic [7:0] h, pairs;
   logic [PW-1:0] sp;
   always_comb begin
-    h = '0;
-    if (s_axis_rx_tdata[8*12 +: 8] == 8'h08 && s_axis_rx_tdata[8*13 +: 8] == 8'h00 &&
-        (!s_axis_rx_tlast || nb >= 7'd38))
-      for (int i = 26; i < 38; i++) h = h ^ s_axis_rx_tdata[8*i +: 8];
+    h  = '0;
+    sp = '0;
     pairs = rx_queue_pairs;
     if (pairs == '0) pairs = 8'd1;
     if (int'(pairs) > NP) pairs = 8'(NP);
+    if (s_axis_rx_tvalid && !inf) begin
+      if (s_axis_rx_tdata[8*12 +: 8] == 8'h08 && s_axis_rx_tdata[8*13 +: 8] == 8'h00 &&
+          (!s_axis_rx_tlast || nb >= 7'd38))
+        for (int i = 26; i < 38; i++) h = h ^ s_axis_rx_tdata[8*i +: 8];
+      sp = PW'(h % pairs);
+    end
   end
-  assign sp = PW'(h % pairs);
 
   logic          c_drop, c_write, c_space;
   logic [PW-1:0] c_p;
@@ -100,15 +105,11 @@ module vq_rx_in
   logic take;
   assign take = s_axis_rx_tvalid && s_axis_rx_tready;
 
-  // beat k lands at bytes 12+64k.. of the frame's lines
+  // beat k lands at bytes 12+64k.. of the frame's lines: bytes 12..63 of line la (all of
+  // it, header first, for beat 0) and bytes 0..11 of line la+1
   logic [LW-1:0] la, lb;
-  logic [511:0]  da, db, ma, mb;
   assign la = bt[LW-1:0] + LW'(c_k);
   assign lb = la + 1'b1;
-  assign da = {s_axis_rx_tdata[415:0], (c_k == '0) ? HDR : 96'd0};
-  assign ma = (c_k == '0) ? '1 : {{416{1'b1}}, 96'd0};
-  assign db = {416'd0, s_axis_rx_tdata[511:416]};
-  assign mb = {416'd0, {96{1'b1}}};
 
   logic last_ok;
   assign last_ok = take && s_axis_rx_tlast && !c_drop && !c_over;
@@ -118,14 +119,16 @@ module vq_rx_in
   assign f_len   = 12'(c_len);
   assign f_start = bt[LW-1:0];
 
-  // ---- read port: 64 bytes from any offset ----------------------------------------
+  // ---- read port: 64 bytes from any offset, when asked (a 1024-bit rotate is dear) -----
   logic [LW-1:0] ra, rb;
-  logic [1023:0] rpair;
   assign ra = rd_off[LW+5:6];
   assign rb = ra + 1'b1;
-  assign rpair = {rb[0] ? bank1[rb[LW-1:1]] : bank0[rb[LW-1:1]],
-                  ra[0] ? bank1[ra[LW-1:1]] : bank0[ra[LW-1:1]]};
-  assign rd_data = 512'(rpair >> {rd_off[5:0], 3'd0});
+  always_comb begin
+    rd_data = '0;
+    if (rd_en)
+      rd_data = 512'({rb[0] ? bank1[rb[LW-1:1]] : bank0[rb[LW-1:1]],
+                      ra[0] ? bank1[ra[LW-1:1]] : bank0[ra[LW-1:1]]} >> {rd_off[5:0], 3'd0});
+  end
 
   always_ff @(posedge clk) begin
     drop <= 1'b0;
@@ -137,10 +140,15 @@ module vq_rx_in
       flen  <= '0;
     end else if (take) begin
       if (c_write) begin
-        if (la[0]) bank1[la[LW-1:1]] <= (bank1[la[LW-1:1]] & ~ma) | (da & ma);
-        else       bank0[la[LW-1:1]] <= (bank0[la[LW-1:1]] & ~ma) | (da & ma);
-        if (lb[0]) bank1[lb[LW-1:1]] <= (bank1[lb[LW-1:1]] & ~mb) | (db & mb);
-        else       bank0[lb[LW-1:1]] <= (bank0[lb[LW-1:1]] & ~mb) | (db & mb);
+        if (c_k == '0) begin
+          if (la[0]) bank1[la[LW-1:1]] <= {s_axis_rx_tdata[415:0], HDR};
+          else       bank0[la[LW-1:1]] <= {s_axis_rx_tdata[415:0], HDR};
+        end else begin
+          if (la[0]) bank1[la[LW-1:1]] <= {s_axis_rx_tdata[415:0], bank1[la[LW-1:1]][95:0]};
+          else       bank0[la[LW-1:1]] <= {s_axis_rx_tdata[415:0], bank0[la[LW-1:1]][95:0]};
+        end
+        if (lb[0]) bank1[lb[LW-1:1]] <= {bank1[lb[LW-1:1]][511:96], s_axis_rx_tdata[511:416]};
+        else       bank0[lb[LW-1:1]] <= {bank0[lb[LW-1:1]][511:96], s_axis_rx_tdata[511:416]};
       end
       if (s_axis_rx_tlast) begin
         inf <= 1'b0;

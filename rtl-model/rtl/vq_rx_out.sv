@@ -2,7 +2,9 @@
 // fetched for it, in arrival order, and writes header+frame (one byte stream in the
 // frame buffer) across the chain's buffers in writes of up to 64 bytes; then hands
 // {head, 12+len} to the used writer.  A chain that is too small (or longer than the
-// walker keeps) is returned with used.len 0; frames without a chain are dropped.
+// walker keeps) is returned with used.len 0; frames without a chain are dropped.  A frame
+// is started only while its queue is RUNNING; once its first write is out it is written
+// whole and completed even if the queue is being reset (which waits for it: hq_busy).
 `default_nettype none
 module vq_rx_out
   import vionic_regs_pkg::*;
@@ -28,6 +30,7 @@ module vq_rx_out
   input  wire logic [63:0]          r_daddr,
   input  wire logic [31:0]          r_dlen,
   output logic                      r_pop,
+  output logic                      rd_en,
   output logic [$clog2(NL)+5:0]     rd_off,
   input  wire logic [511:0]         rd_data,
   output logic [$clog2(NL):0]       bh,
@@ -48,7 +51,10 @@ module vq_rx_out
   output logic [15:0]               err_reason,
   output logic                      cnt_pkt,
   output logic [15:0]               cnt_bytes,
-  output logic                      drop
+  output logic                      drop,
+  // a frame of queue hq_p is being written or its used element waits (the reset scanner asks)
+  input  wire logic [15:0]          hq_p,
+  output logic                      hq_busy
   /* verilator lint_on UNUSEDSIGNAL */
 );
   `include "vq_defs.svh"
@@ -107,9 +113,12 @@ module vq_rx_out
 
   logic d_next, d_write, d_last, abandon, side;
   assign d_next  = busy && e_dpos >= r_dlen;                // an empty or used-up descriptor
-  assign abandon = wst == W_DATA && !d_next && r_stale;      // reset under us: stop here
+  // a frame whose first write went out is finished whatever happens to its queue; one
+  // that has written nothing yet is dropped when its queue stops running
+  assign abandon = wst == W_DATA && s == '0 && r_stale;
   assign d_write = busy && !d_next && !abandon && wr_free;
   assign d_last  = d_write && ns == T;
+  assign rd_en   = d_write;
   // drop / return-empty verdicts are taken only with no used element pending
   assign side    = wst == W_IDLE && r_valid && !i_start && !pu_valid &&
                    (i_gone || i_err || (i_small && !u_full));
@@ -120,6 +129,8 @@ module vq_rx_out
   assign u_gen  = pu_go ? pu_gen : r_gen;
   assign u_id   = pu_go ? pu_id : r_head;
   assign u_len  = pu_go ? 32'(pu_len) : '0;
+  assign hq_busy = (wst == W_DATA && r_p[PW-1:0] == hq_p[PW-1:0]) ||
+                   (pu_valid && pu_p[PW-1:0] == hq_p[PW-1:0]);
 
   always_ff @(posedge clk) begin
     drop      <= 1'b0;

@@ -83,6 +83,8 @@ module vq_tx
   logic [4:0][15:0]    bz_p;
   logic [2:0][15:0]    rq_p;
   logic [15:0]         msi_p, wr_p;
+  logic                wip, buf_busy, used_busy;
+  assign wip = buf_busy || used_busy;
 
   assign bz_valid = {msi_valid, wr_valid, rq_valid};
   assign bz_p     = {msi_p, wr_p, rq_p};
@@ -90,7 +92,7 @@ module vq_tx
   vq_qstate #(.NP(NP), .NB(5)) u_qs (
     .clk, .rst_n, .cmd_valid, .cmd, .cmd_p, .cmd_size, .cmd_vector, .cmd_desc,
     .cmd_driver, .cmd_device, .dev_reset, .db_valid, .db_p, .pend_clr, .pend_clr_p,
-    .err_valid, .err_p, .err_reason, .bz_valid, .bz_p, .iq_p, .iq_cnt,
+    .err_valid, .err_p, .err_reason, .bz_valid, .bz_p, .iq_p, .iq_cnt, .wip,
     .st, .gen, .size, .vector, .desc, .driver, .device, .pend, .clr_valid, .clr_p,
     .qerr_valid, .qerr_ready, .qerr_p, .qerr_reason, .idle);
 
@@ -162,7 +164,8 @@ module vq_tx
     .rq_len(rq_len[2]), .rq_p(rq_p[2]), .rq_cookie(rq_cookie[2]),
     .cpl_valid(cpl_valid[2]), .cpl_cookie, .cpl_beat, .cpl_data, .cpl_last,
     .m_axis_tx_tvalid, .m_axis_tx_tready, .m_axis_tx_tdata, .m_axis_tx_tkeep,
-    .m_axis_tx_tlast, .u_full, .u_push, .u_p, .u_gen, .u_id, .cnt_pkt, .cnt_bytes);
+    .m_axis_tx_tlast, .u_full, .u_push, .u_p, .u_gen, .u_id, .cnt_pkt, .cnt_bytes,
+    .hq_p(iq_p), .hq_busy(buf_busy));
   assign rq_q[2] = 16'(2 * int'(rq_p[2]) + 1);
 
   // ---- used ring -------------------------------------------------------------------
@@ -170,6 +173,7 @@ module vq_tx
     .clk, .rst_n, .st, .gen, .size, .vector, .device, .noint, .clr_valid, .clr_p,
     .push(u_push), .push_p(u_p), .push_gen(u_gen), .push_id(u_id), .push_len('0),
     .full(u_full), .wr_valid, .wr_ready, .wr_addr, .wr_data, .wr_len, .wr_p,
-    .msi_valid, .msi_ready, .msi_vector, .msi_p, .used_idx);
+    .msi_valid, .msi_ready, .msi_vector, .msi_p, .used_idx,
+    .hq_p(iq_p), .hq_busy(used_busy));
 endmodule
 `default_nettype wire

@@ -4,7 +4,10 @@
 // NET_HDR_LEN bytes of the chain left out, wherever the header ends.  Completion beats
 // are rotated to their byte offset in the frame and written into two lines (even/odd
 // banks) with byte enables.  Complete frames leave in order on m_axis_tx, one line a
-// beat; then the chain is handed to the used writer.
+// beat; then the chain is handed to the used writer.  A frame starts only while its queue
+// is RUNNING; once its first beat is out it finishes and is completed even if the queue
+// is being reset (the reset waits for it: hq_busy).  Frames not started by then are
+// dropped without a trace: the driver takes their buffers back.
 `default_nettype none
 module vq_txbuf
   import vionic_regs_pkg::*;
@@ -62,7 +65,10 @@ module vq_txbuf
   output logic [7:0]                u_gen,
   output logic [15:0]               u_id,
   output logic                      cnt_pkt,
-  output logic [15:0]               cnt_bytes
+  output logic [15:0]               cnt_bytes,
+  // a frame of queue hq_p is going out on the MAC (the reset scanner asks)
+  input  wire logic [15:0]          hq_p,
+  output logic                      hq_busy
   /* verilator lint_on UNUSEDSIGNAL */
 );
   `include "vq_defs.svh"
@@ -160,21 +166,23 @@ module vq_txbuf
   end
 
   // ---- completions: rotate into place ------------------------------------------------
+  // The beat's bytes go to line la from byte offset ck_off[5:0] on, the rest to line la+1.
+  // The shifts and byte masks are made in the clocked block, only for a beat that came: as
+  // combinational logic the cycle model would compute them every cycle.
   logic [FW-1:0]  ck_f;
   logic [BW-1:0]  ck_off;
   logic [12:0]    ck_len, ck_rem;
-  logic [63:0]    ck_m;
-  logic [127:0]   w_m;
-  logic [1023:0]  w_d, w_bm;
+  logic [6:0]     ck_nb;         // bytes in this beat
+  logic [7:0]     ck_end;        // byte offset after the last one, from line la on
+  logic           ck_two;        // they spill into the next line
   logic [LW-1:0]  la, lb;
   assign ck_f   = cpl_cookie[BW + 13 +: FW];
   assign ck_off = cpl_cookie[13 +: BW];
   assign ck_len = cpl_cookie[0 +: 13];
   assign ck_rem = ck_len - 13'({cpl_beat, 6'd0});
-  assign ck_m   = (ck_rem >= 13'd64) ? '1 : ((64'd1 << ck_rem[5:0]) - 64'd1);
-  assign w_m    = {64'd0, ck_m} << ck_off[5:0];
-  assign w_d    = {512'd0, cpl_data} << {ck_off[5:0], 3'd0};
-  always_comb for (int i = 0; i < 128; i++) w_bm[8*i +: 8] = {8{w_m[i]}};
+  assign ck_nb  = (ck_rem >= 13'd64) ? 7'd64 : 7'(ck_rem[5:0]);
+  assign ck_end = 8'(ck_off[5:0]) + 8'(ck_nb);
+  assign ck_two = ck_end > 8'd64;
   assign la = ck_off[BW-1:6] + LW'(cpl_beat);
   assign lb = la + 1'b1;
 
@@ -200,6 +208,8 @@ module vq_txbuf
   assign u_p       = 16'(f_p[he]);
   assign u_gen     = f_gen[he];
   assign u_id      = f_head[he];
+  // once its first beat is out a frame is finished whatever happens to its queue
+  assign hq_busy   = ebeat != '0 && f_p[he] == hq_p[PW-1:0];
 
   always_ff @(posedge clk) begin
     err_valid <= 1'b0;
@@ -284,11 +294,18 @@ module vq_txbuf
       end
 
       if (cpl_valid) begin
-        if (la[0]) bank1[la[LW-1:1]] <= (bank1[la[LW-1:1]] & ~w_bm[511:0]) | (w_d[511:0] & w_bm[511:0]);
-        else       bank0[la[LW-1:1]] <= (bank0[la[LW-1:1]] & ~w_bm[511:0]) | (w_d[511:0] & w_bm[511:0]);
-        if (w_m[127:64] != '0) begin
-          if (lb[0]) bank1[lb[LW-1:1]] <= (bank1[lb[LW-1:1]] & ~w_bm[1023:512]) | (w_d[1023:512] & w_bm[1023:512]);
-          else       bank0[lb[LW-1:1]] <= (bank0[lb[LW-1:1]] & ~w_bm[1023:512]) | (w_d[1023:512] & w_bm[1023:512]);
+        logic [511:0] d_lo, m_lo, d_hi, m_hi;
+        d_lo = cpl_data << {ck_off[5:0], 3'd0};
+        m_lo = {512{1'b1}} << {ck_off[5:0], 3'd0};
+        if (ck_end < 8'd64) m_lo = m_lo & ~({512{1'b1}} << {ck_end[5:0], 3'd0});
+        if (la[0]) bank1[la[LW-1:1]] <= (bank1[la[LW-1:1]] & ~m_lo) | (d_lo & m_lo);
+        else       bank0[la[LW-1:1]] <= (bank0[la[LW-1:1]] & ~m_lo) | (d_lo & m_lo);
+        if (ck_two) begin
+          // 64 < ck_end < 128, so 0 < ck_off[5:0] and ck_end[5:0] bytes land in line la+1
+          d_hi = cpl_data >> (10'd512 - {4'd0, ck_off[5:0]} * 10'd8);
+          m_hi = ~({512{1'b1}} << {ck_end[5:0], 3'd0});
+          if (lb[0]) bank1[lb[LW-1:1]] <= (bank1[lb[LW-1:1]] & ~m_hi) | (d_hi & m_hi);
+          else       bank0[lb[LW-1:1]] <= (bank0[lb[LW-1:1]] & ~m_hi) | (d_hi & m_hi);
         end
         if (cpl_last) f_ndone[ck_f] <= f_ndone[ck_f] + 1'b1;
       end

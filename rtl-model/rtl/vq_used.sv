@@ -3,8 +3,11 @@
 // in one go when the line is full or the queue is published.  A queue is published -
 // line written, then used idx (2 bytes), then the MSI-X request unless the driver asked
 // for no interrupt or there is no vector - once BATCH elements wait or the oldest has
-// waited LINGER cycles, so queues that take turns still share writes.  A write is only
-// ever presented while its queue is RUNNING in the generation the chains came from.
+// waited LINGER cycles, so queues that take turns still share writes.  A queue being
+// reset (STOPPING) or stopped on an error is published at once and without a message:
+// its elements belong to work the device did, which a reset must not lose.  Elements of
+// an older generation (a reset completed since) are dropped; none exist in practice, as a
+// reset waits for wip to fall.
 `default_nettype none
 module vq_used
   import vionic_regs_pkg::*;
@@ -41,15 +44,19 @@ module vq_used
   input  wire logic                 msi_ready,
   output logic [15:0]               msi_vector,
   output logic [15:0]               msi_p,
-  output logic [NP-1:0][15:0]       used_idx
+  output logic [NP-1:0][15:0]       used_idx,
+  // elements of queue hq_p are waiting or not yet published (the reset scanner asks)
+  input  wire logic [15:0]          hq_p,
+  output logic                      hq_busy
   /* verilator lint_on UNUSEDSIGNAL */
 );
   localparam int PW = (NP > 1) ? $clog2(NP) : 1;
   localparam int EW = PW + 8 + 16 + 32;
+  localparam int DW = $clog2(DEPTH);
 
   logic          f_pop, f_empty;
   logic [EW-1:0] f_head;
-  logic [$clog2(DEPTH):0] unused_count;
+  logic [DW:0]   unused_count;
   vq_fifo #(.W(EW), .DEPTH(DEPTH)) u_q (
     .clk, .rst_n, .push, .din({push_p[PW-1:0], push_gen, push_id, push_len}),
     .pop(f_pop), .dout(f_head), .empty(f_empty), .full, .count(unused_count));
@@ -69,13 +76,16 @@ module vq_used
   logic [7:0]   lgen  [NP];   // generation they belong to
   logic [6:0]   unpub [NP];   // elements not yet announced by a used idx write
   logic [15:0]  since [NP];   // when the oldest of them came
+  logic [DW:0]  nq    [NP];   // entries of the queue in the FIFO
   logic [15:0]  now;
 
   logic          pub_v;       // a publish is under way for pub_p
   logic [PW-1:0] pub_p, sp;
 
-  function automatic logic live(input logic [PW-1:0] p, input logic [7:0] g);
-    return st[p] == 3'(QSTATE_RUNNING) && gen[p] == g;
+  // the queue's run that g names is still on: running, or finishing started work
+  function automatic logic fin(input logic [PW-1:0] p, input logic [7:0] g);
+    return gen[p] == g && (st[p] == 3'(QSTATE_RUNNING) || st[p] == 3'(QSTATE_STOPPING) ||
+                           st[p] == 3'(QSTATE_ERROR));
   endfunction
 
   logic wr_free;
@@ -83,16 +93,24 @@ module vq_used
 
   logic        h_live, line_ok, take, flush_h;
   logic [15:0] slot;
-  assign h_live  = live(hp, hg);
+  assign h_live  = fin(hp, hg);
   assign slot    = used_idx[hp] & (size[hp] - 1'b1);
   assign line_ok = en[hp] == '0 || (en[hp] < 4'd8 && slot != '0);
   assign take    = ust == U_RUN && !pub_v && !f_empty && h_live && line_ok;
   assign flush_h = ust == U_RUN && !pub_v && !f_empty && h_live && !line_ok && wr_free;
   assign f_pop   = take || (ust == U_RUN && !pub_v && !f_empty && !h_live);
 
-  logic batch_full, aged;
+  logic batch_full, aged, closing;
   assign batch_full = take && unpub[hp] + 1'b1 >= 7'(BATCH);
   assign aged       = unpub[sp] != '0 && 16'(now - since[sp]) >= 16'(LINGER);
+  assign closing    = unpub[sp] != '0 && st[sp] != 3'(QSTATE_RUNNING);
+
+  logic [PW-1:0] hq;
+  logic          push_in;
+  assign hq      = hq_p[PW-1:0];
+  assign push_in = push && !full;
+  assign hq_busy = nq[hq] != '0 || unpub[hq] != '0 || (push_in && push_p[PW-1:0] == hq) ||
+                   (pub_v && pub_p == hq) || (ust == U_MSI && pub_p == hq);
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
@@ -110,7 +128,7 @@ module vq_used
 
       if (ust == U_RUN && pub_v) begin
         // publish pub_p: its line, then its used idx
-        if (!live(pub_p, lgen[pub_p])) begin
+        if (!fin(pub_p, lgen[pub_p])) begin
           en[pub_p]    <= '0;
           unpub[pub_p] <= '0;
           pub_v        <= 1'b0;
@@ -128,13 +146,15 @@ module vq_used
             wr_len  <= 7'd2;
             unpub[pub_p] <= '0;
             pub_v <= 1'b0;
-            if (!noint[pub_p] && vector[pub_p] != 16'(MSIX_NO_VECTOR)) ust <= U_MSI;
+            if (!noint[pub_p] && vector[pub_p] != 16'(MSIX_NO_VECTOR) &&
+                st[pub_p] == 3'(QSTATE_RUNNING))
+              ust <= U_MSI;
           end
         end
       end else if (ust == U_MSI) begin
         if (!wr_valid && !msi_valid) begin
           // the used idx write has been accepted: now the message may follow it
-          if (live(pub_p, lgen[pub_p])) begin
+          if (st[pub_p] == 3'(QSTATE_RUNNING) && gen[pub_p] == lgen[pub_p]) begin
             msi_valid  <= 1'b1;
             msi_vector <= vector[pub_p];
             msi_p      <= 16'(pub_p);
@@ -163,16 +183,23 @@ module vq_used
           wr_len   <= {en[hp], 3'd0};
           en[hp]   <= '0;
         end
-        if (!batch_full && aged) begin
+        if (!batch_full && (aged || closing)) begin
           pub_v <= 1'b1;
           pub_p <= sp;
         end
       end
 
+      // FIFO entries per queue (one may come and one go in the same cycle)
+      if (push_in && !(f_pop && !f_empty && push_p[PW-1:0] == hp))
+        nq[push_p[PW-1:0]] <= nq[push_p[PW-1:0]] + 1'b1;
+      if (f_pop && !f_empty && !(push_in && push_p[PW-1:0] == hp))
+        nq[hp] <= nq[hp] - 1'b1;
+
       if (clr_valid && clr_p < 16'(NP)) begin
         used_idx[clr_p[PW-1:0]] <= '0;
         en[clr_p[PW-1:0]]       <= '0;
         unpub[clr_p[PW-1:0]]    <= '0;
+        nq[clr_p[PW-1:0]]       <= '0;   // already 0 but after power-up
       end
     end
   end

@@ -61,6 +61,7 @@ struct Chain {
     uint32_t cap = 0;                                  // RX: writable bytes
     bool toolong = false;                              // RX: more descriptors than the device takes
     uint32_t seq = 0;                                  // TX: frame number
+    bool unsent = false;                               // TX: over the limits, completed unsent
 };
 
 struct VQ {
@@ -75,6 +76,7 @@ struct VQ {
     std::vector<uint16_t> freelist;
     std::map<uint16_t, Chain> out;
     std::deque<uint16_t> order;            // heads in avail order
+    std::vector<Chain> reaped;             // chains the device completed, in used order
     // TX
     uint32_t next_seq = 0, posted = 0, sent = 0, completed = 0;
     std::map<uint32_t, std::vector<uint8_t>> expect;   // seq -> frame as sent
@@ -112,6 +114,9 @@ class Tb {
     bool tag_busy[256] = {};
     // observations
     std::vector<Wr> wrlog;
+    std::multimap<uint64_t, size_t> wr_at;   // write address -> wrlog index
+    std::vector<Wr> rdlog;                   // reads as issued
+    std::multimap<uint64_t, size_t> rd_at;   // read address -> rdlog index
     std::vector<std::pair<uint64_t, unsigned>> msis;
     std::vector<std::vector<uint8_t>> txframes;
     std::vector<uint64_t> txframe_start;
@@ -262,6 +267,8 @@ class Tb {
             CHECK(in_mem(r.addr, r.len), "read outside host memory: 0x%" PRIx64 "+%u", r.addr, r.len);
             CHECK(!tag_busy[r.tag], "tag %u reused while outstanding", r.tag);
             tag_busy[r.tag] = true;
+            rd_at.emplace(r.addr, rdlog.size());
+            rdlog.push_back({cyc, r.addr, r.len});
             r.nbeats = (r.len + 63) / 64;
             r.due = cyc + lat + (jitter ? rint(0, jitter) : 0);
             rds.push_back(r);
@@ -339,6 +346,7 @@ class Tb {
         CHECK(in_mem(a, len), "write outside host memory: 0x%" PRIx64 "+%u", a, len);
         if (!in_mem(a, len)) return;
         for (unsigned i = 0; i < len; i++) *at(a + i) = d->wr_data[i / 4] >> 8 * (i % 4) & 0xff;
+        wr_at.emplace(a, wrlog.size());
         wrlog.push_back({cyc, a, len});
         if (getenv("TB_TRACE")) std::printf("%" PRIu64 " wr %" PRIx64 " %u\n", cyc, a, len);
         last_wr_cyc = cyc;
@@ -385,6 +393,7 @@ class Tb {
             if (it == v.out.end()) continue;
             Chain c = it->second;
             v.out.erase(it);
+            v.reaped.push_back(c);
             if (v.q & 1) {
                 CHECK(len == 0, "q%u: TX used len %u", v.q, len);
                 // the last beat may still wait for tready: completion can come first
@@ -518,6 +527,7 @@ class Tb {
         cuts.push_back((unsigned)all.size());
         Chain c;
         c.seq = seq;
+        c.unsent = len > 2048 || cuts.size() > 16;
         unsigned from = 0;
         for (unsigned i = 0; i < cuts.size(); i++) c.descs.push_back(take_desc(v));
         for (unsigned i = 0; i < cuts.size(); i++) {
@@ -593,8 +603,74 @@ class Tb {
         return run_until([&] { return qstate(q) == s; }, limit);
     }
 
+    // A reset is exact (virtio 1.2 2.6.1) when every buffer made available in the run that
+    // ended at t_idle was either completed - its used element written and published by
+    // then - or never touched (no MAC frame, no host write), and the device leaves the
+    // queue alone afterwards.  Call it a little after t_idle (a completed frame's last beat
+    // may trail its used idx) and before setup() forgets the run.
+    struct Exact { unsigned completed = 0, reclaimed = 0; };
+    Exact check_exact(unsigned q, uint64_t t_idle)
+    {
+        VQ &v = vq[q];
+        Exact r;
+        uint16_t idx = r16(v.used + 2);
+        CHECK(idx == (uint16_t)v.elems, "q%u: %u used elements written, used idx %u", q, v.elems, idx);
+        CHECK(v.seen == idx, "q%u: used idx %u, driver saw %u", q, idx, v.seen);
+        CHECK(qstate(q) == VN_QSTATE_IDLE && qinflight(q) == 0 && qindices(q) == 0, "q%u not cleared", q);
+        auto silent = [&](const Chain &c) {
+            for (auto &b : c.bufs)
+                if (writes_after(t_idle, b.first, b.first + b.second)) return false;
+            return true;
+        };
+        for (const Chain &c : v.reaped) {
+            r.completed++;
+            if (q & 1) CHECK(c.unsent || !v.expect.count(c.seq), "q%u: frame %u completed, never sent", q, c.seq);
+            else CHECK(silent(c), "q%u: buffer of completed chain %u written after IDLE", q, c.descs[0]);
+        }
+        for (auto &kv : v.out) {
+            const Chain &c = kv.second;
+            r.reclaimed++;
+            if (q & 1) {
+                CHECK(v.expect.count(c.seq), "q%u: frame %u sent, its used element never published", q, c.seq);
+            } else {
+                bool untouched = true;
+                for (auto &b : c.bufs) untouched &= !writes_after(0, b.first, b.first + b.second);
+                CHECK(untouched, "q%u: chain %u written, its used element never published", q, kv.first);
+            }
+        }
+        CHECK(!writes_after(t_idle, v.used, v.used + 6 + 8ull * v.size), "q%u: used ring written after IDLE", q);
+        // and no read either: rings, descriptors, buffers
+        bool quiet = !reads_after(t_idle, v.desc, v.desc + 16ull * v.size) &&
+                     !reads_after(t_idle, v.avail, v.avail + 6 + 2ull * v.size);
+        for (const Chain &c : v.reaped) for (auto &b : c.bufs)
+            quiet &= !reads_after(t_idle, b.first, b.first + b.second);
+        for (auto &kv : v.out) for (auto &b : kv.second.bufs) quiet &= !reads_after(t_idle, b.first, b.first + b.second);
+        CHECK(quiet, "q%u: read after IDLE", q);
+        if (v.vector != VN_MSIX_NO_VECTOR)
+            for (auto &m : msis) CHECK(!(m.second == v.vector && m.first >= t_idle), "q%u: interrupt after IDLE", q);
+        return r;
+    }
+
+    bool reads_after(uint64_t since, uint64_t lo, uint64_t hi)
+    {
+        // reads are at most 4096 bytes
+        for (auto it = rd_at.lower_bound(lo >= 4095 ? lo - 4095 : 0); it != rd_at.end() && it->first < hi; ++it) {
+            const Wr &r = rdlog[it->second];
+            if (r.cyc >= since && r.addr + r.len > lo) return true;
+        }
+        return false;
+    }
+
     bool writes_after(uint64_t since, uint64_t lo, uint64_t hi)
     {
+        if (hi - lo <= (1u << 20)) {
+            // writes are at most 64 bytes: only those starting from lo - 63 on can overlap
+            for (auto it = wr_at.lower_bound(lo >= 63 ? lo - 63 : 0); it != wr_at.end() && it->first < hi; ++it) {
+                const Wr &w = wrlog[it->second];
+                if (w.cyc >= since && w.addr + w.len > lo) return true;
+            }
+            return false;
+        }
         for (const Wr &w : wrlog)
             if (w.cyc >= since && w.addr < hi && w.addr + w.len > lo) return true;
         return false;
@@ -859,6 +935,8 @@ void reset_inflight()
         CHECK(!(m.second == 1 && m.first >= idle_at[0]) && !(m.second == 0 && m.first >= idle_at[1]),
               "interrupt for a reset queue after IDLE");
     CHECK(t.vq[3].completed == 40, "queue 3 disturbed by the reset of queue 1: %u", t.vq[3].completed);
+    t.check_exact(1, idle_at[0]);
+    t.check_exact(0, idle_at[1]);
     unsigned sent1 = a.sent;
     // and back: new rings, new generation
     t.lat = 250;
@@ -874,6 +952,128 @@ void reset_inflight()
     CHECK(t.vq[1].seen == 30, "restarted queue 1 used %u (completed %u, idx %u, indices %08x)", t.vq[1].seen, t.vq[1].completed, t.r16(t.vq[1].used + 2), t.qindices(1));
     std::printf("reset_inflight: TX q1 reset after %u frames, RX q0 reset mid-stream (latency 2500): "
                 "no host write after IDLE, restart works (seq %u..)\n", sent1, base);
+}
+
+// ---- exact queue reset under load -------------------------------------------------------
+struct ResetStats {
+    std::vector<uint64_t> lat;       // cycles from QC_CMD_RESET to IDLE
+    size_t min_reads = SIZE_MAX;     // host reads outstanding when a reset was issued
+    unsigned resets = 0, completed = 0, reclaimed = 0, during = 0;
+};
+
+// Every queue busy; now and then a TX queue, an RX queue or both are reset at a random
+// moment while the others keep going, checked for exactness and restarted.
+void reset_exact_run(uint64_t seed, unsigned lat, unsigned rounds, ResetStats &rs)
+{
+    Tb t(seed);
+    t.lat = lat;
+    t.jitter = lat / 10;
+    t.interleave = true;
+    t.strict_rx = false;
+    t.tx_ready_p = 0.9;
+    t.wr_ready_p = 0.95;
+    const uint16_t QS = 256;
+    for (unsigned q = 0; q < NQ; q++) t.setup(q, QS, (uint16_t)q);
+    t.settle();
+    bool resetting[NQ] = {};
+    auto feed = [&] {
+        for (unsigned q = 0; q < NQ; q++) {
+            if (resetting[q]) continue;   // the driver leaves a queue alone while it resets
+            VQ &v = t.vq[q];
+            bool any = false;
+            while (v.out.size() < 96) {
+                bool ok = (q & 1) ? t.post_tx(q, t.rint(60, 2048), t.rint(1, 4), t.rnd() < 0.3)
+                                  : t.post_rx(q, 2048, t.rint(1, 3));
+                if (!ok) break;
+                any = true;
+            }
+            if (any) {
+                t.publish(v);
+                t.kick(q);
+            }
+        }
+        while (t.rxq.size() < 8) t.send_rx(t.rx_frame(t.rint(60, 1518)), false);
+    };
+    for (unsigned r = 0; r < rounds; r++) {
+        uint64_t until = t.cyc + t.rint(lat, 6 * lat);
+        while (t.cyc < until || (t.rds.size() < 32 && t.cyc < until + 20 * lat)) {
+            feed();
+            t.run(t.rint(1, 40));
+        }
+        std::vector<unsigned> qs;
+        unsigned pick = t.rint(0, 3);
+        if (pick != 1) qs.push_back(2 * t.rint(0, QP - 1) + 1);
+        if (pick != 2) qs.push_back(2 * t.rint(0, QP - 1));
+        CHECK(t.cmds.empty(), "commands pending");
+        size_t reads_at = t.rds.size();
+        rs.min_reads = std::min(rs.min_reads, reads_at);
+        uint64_t t_cmd[NQ] = {}, t_drn[NQ] = {}, t_idle[NQ] = {};
+        size_t done_before[NQ] = {};
+        for (size_t i = 0; i < qs.size(); i++) {
+            unsigned q = qs[i];
+            resetting[q] = true;
+            t_cmd[q] = t.cyc + i;    // the step that applies it
+            done_before[q] = t.vq[q].reaped.size();
+            t.stop_queue(q);
+        }
+        bool ok = t.run_until([&] {
+            bool all = true;
+            for (unsigned q : qs) {
+                unsigned st = t.qstate(q);
+                if (!t_drn[q] && t.cyc > t_cmd[q] && st != VN_QSTATE_STOPPING) t_drn[q] = t.cyc;
+                if (!t_idle[q] && t.cyc > t_cmd[q] && st == VN_QSTATE_IDLE) t_idle[q] = t.cyc;
+                all &= t_idle[q] != 0;
+            }
+            if (t.cyc % 32 == 0) feed();
+            return all;
+        }, 200000);
+        CHECK(ok, "round %u: reset did not reach IDLE", r);
+        if (!ok) return;
+        for (unsigned i = 0; i < 400; i += 40) {
+            feed();
+            t.run(40);
+        }
+        for (unsigned q : qs) {
+            rs.resets++;
+            rs.lat.push_back(t_idle[q] - t_cmd[q]);
+            if (getenv("VQ_TB_RESETLOG"))
+                std::printf("reset q%u: stopping %" PRIu64 ", draining %" PRIu64 " cycles, %zu reads in flight at the command\n",
+                            q, t_drn[q] - t_cmd[q], t_idle[q] - t_drn[q], reads_at);
+            rs.during += unsigned(t.vq[q].reaped.size() - done_before[q]);
+            Tb::Exact e = t.check_exact(q, t_idle[q]);
+            rs.completed += e.completed;
+            rs.reclaimed += e.reclaimed;
+            t.setup(q, QS, (uint16_t)q);
+            resetting[q] = false;
+        }
+        t.settle();   // re-enabled before the driver kicks it again
+    }
+    // the queues that were never reset are intact: drain them
+    for (unsigned q = 0; q < NQ; q++) resetting[q] = true;
+    t.run(20 * lat + 20000);
+    for (unsigned q = 1; q < NQ; q += 2)
+        CHECK(t.vq[q].out.empty() && t.vq[q].expect.empty(),
+              "q%u: %zu chains left after the resets (state %u, indices %08x)", q, t.vq[q].out.size(),
+              t.qstate(q), t.qindices(q));
+}
+
+void reset_exact()
+{
+    for (unsigned lat : {250u, 2500u}) {
+        ResetStats rs;
+        for (unsigned s = 0; s < 3; s++) reset_exact_run(SEED ^ (0x100 * (s + 1)) ^ lat, lat, lat < 1000 ? 16 : 6, rs);
+        std::sort(rs.lat.begin(), rs.lat.end());
+        uint64_t med = rs.lat.empty() ? 0 : rs.lat[rs.lat.size() / 2];
+        uint64_t worst = rs.lat.empty() ? 0 : rs.lat.back();
+        std::printf("reset_exact: latency %4u, %u resets under load (>= %zu host reads in flight): exact "
+                    "(%u buffers completed, %u of them during the reset, %u untouched); command to IDLE "
+                    "median %" PRIu64 ", worst %" PRIu64 " cycles\n",
+                    lat, rs.resets, rs.min_reads, rs.completed, rs.during, rs.reclaimed, med, worst);
+        if (lat == 250) {
+            CHECK(rs.min_reads >= 32, "only %zu reads in flight at a reset", rs.min_reads);
+            CHECK(med <= 500, "queue reset median %" PRIu64 " cycles at latency 250", med);
+        }
+    }
 }
 
 void dev_reset()
@@ -892,8 +1092,11 @@ void dev_reset()
     for (unsigned q = 0; q < NQ; q++) { t.publish(t.vq[q]); t.kick(q); }
     t.run(2500);
     for (int i = 0; i < 200; i++) t.send_rx(t.rx_frame(t.rint(60, 1518)));
-    t.run(1200);
+    // some buffers completed, others in every stage (frames going out and being written)
+    t.run_until([&] { return t.vq[1].seen >= 8 && t.n_rx_pkt >= 8; }, 20000);
     CHECK(!t.d->dev_idle, "device idle under load");
+    size_t seen_before = 0;
+    for (unsigned q = 0; q < NQ; q++) seen_before += t.vq[q].reaped.size();
     t.dev_reset_next = true;
     uint64_t t0 = t.cyc;
     bool ok = t.run_until([&] { return t.cyc > t0 + 2 && t.d->dev_idle; }, 50000);
@@ -907,6 +1110,12 @@ void dev_reset()
     CHECK(!t.writes_after(idle, 0, UINT64_MAX), "host write after DEV_IDLE");
     for (auto &m : t.msis) CHECK(m.first < idle, "interrupt after DEV_IDLE");
     CHECK(t.d->dev_idle, "device busy again without work");
+    unsigned completed = 0, reclaimed = 0;
+    for (unsigned q = 0; q < NQ; q++) {
+        Tb::Exact e = t.check_exact(q, idle);
+        completed += e.completed;
+        reclaimed += e.reclaimed;
+    }
     // everything comes back
     t.lat = 250;
     t.strict_rx = true;
@@ -929,7 +1138,9 @@ void dev_reset()
     CHECK(ok, "traffic after dev_reset incomplete");
     CHECK(t.n_rx_drop == drops0, "drops after restart");
     std::printf("dev_reset: all 8 queues busy (latency 1000), DEV_IDLE after %" PRIu64
-                " cycles, silent afterwards, restart works\n", idle - t0);
+                " cycles, exact (%u buffers completed, %zu of them during the reset, %u untouched), "
+                "silent afterwards, restart works\n",
+                idle - t0, completed, completed - seen_before, reclaimed);
 }
 
 void errors()
@@ -1136,6 +1347,7 @@ int main(int argc, char **argv)
         {"interrupts", interrupts},
         {"errors", errors},
         {"reset_inflight", reset_inflight},
+        {"reset_exact", reset_exact},
         {"dev_reset", dev_reset},
         {"limits", limits},
         {"perf_tx", [] {
