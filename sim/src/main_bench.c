@@ -263,7 +263,6 @@ static int bench_reset_isolation(unsigned queues, uint32_t lat, uint64_t n, uint
                 break;
             (*resets)++;
             next_reset = vn_model_cycles(tb.m) + period;
-            continue;
         }
         if ((rc = vn_net_wait(tb.net, 500)) || (rc = vn_net_poll(tb.net)))
             break;
