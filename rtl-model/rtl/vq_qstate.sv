@@ -190,7 +190,7 @@ module vq_qstate
           desc[cp]   <= cmd_desc;
           driver[cp] <= cmd_driver;
           device[cp] <= cmd_device;
-          pend[cp]   <= 1'b0;
+          pend[cp]   <= 1'b1; // a doorbell rung before START must not be lost: look once
           act = act + 1'b1;
         end else if (cmd == 2'(QC_CMD_RESET) && (st[cp] == S_RUN || st[cp] == S_ERR)) begin
           st[cp] <= S_STOP;
