@@ -12,6 +12,7 @@
 #include "vionic_regs.h"
 #include "vn_log.h"
 #include "vn_model.h"
+#include "ctl_traffic.h"
 #include "vn_net.h"
 #include "vn_pci.h"
 #include "vn_transport.h"
@@ -19,10 +20,9 @@
 #define BIT64(n) (UINT64_C(1) << (n))
 #define MAXSEQ 4096u
 #define BACKLOG 1024u
-#define FRAME_MAX 1514u
-#define SEQ_OFF 38u /* after the bytes that steer the frame */
+#define FRAME_MAX CTL_FRAME_MAX
+#define SEQ_OFF CTL_SEQ_OFF
 
-static const uint8_t fw_mac[6] = {0x02, 0x56, 0x4e, 0x49, 0x43, 0x01};
 
 struct h {
     struct vn_tr *tr;
@@ -48,26 +48,6 @@ static void print_log(void *ctx, enum vn_log_level level, const char *msg)
         fprintf(stderr, "vionic[%d]: %s\n", level, msg);
 }
 
-/* Frame seq for RX pair target: IPv4, so the device steers it by the XOR of bytes 26..37
- * (docs/architecture.md, vq_engines RX), which byte 37 makes equal to target. */
-static size_t make_frame(uint8_t *f, unsigned seq, unsigned target)
-{
-    size_t len = 60 + (seq * 37u) % 900u;
-    memset(f, 0xff, 6);
-    memcpy(f + 6, fw_mac, 6);
-    f[12] = 0x08;
-    f[13] = 0x00;
-    for (size_t k = 14; k < len; k++)
-        f[k] = (uint8_t)(seq * 7u + k);
-    f[14] = 0x45;
-    memcpy(f + SEQ_OFF, &seq, sizeof seq);
-    uint8_t x = 0;
-    for (unsigned i = 26; i < 37; i++)
-        x ^= f[i];
-    f[37] = (uint8_t)(x ^ target);
-    return len;
-}
-
 /* The sequence number of a frame whose every byte is as sent; -1 otherwise. */
 static int frame_seq(const struct h *h, const uint8_t *f, size_t len)
 {
@@ -77,7 +57,7 @@ static int frame_seq(const struct h *h, const uint8_t *f, size_t len)
     if (len < SEQ_OFF + sizeof seq)
         return -1;
     memcpy(&seq, f + SEQ_OFF, sizeof seq);
-    if (seq >= h->nseq || make_frame(want, seq, h->target[seq]) != len || memcmp(want, f, len))
+    if (seq >= h->nseq || ctl_traffic_frame(want, seq, h->target[seq]) != len || memcmp(want, f, len))
         return -1;
     return (int)seq;
 }
@@ -191,7 +171,7 @@ static int send(struct h *h, unsigned qp, unsigned target)
     unsigned seq = h->nseq;
     h->target[seq] = (uint8_t)target;
     h->nseq++; /* frame_seq accepts it from now on */
-    int rc = vn_net_tx(h->n, qp, f, make_frame(f, seq, target));
+    int rc = vn_net_tx(h->n, qp, f, ctl_traffic_frame(f, seq, target));
     if (rc)
         h->nseq--;
     else

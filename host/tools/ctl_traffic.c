@@ -26,7 +26,7 @@ static const uint8_t src_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
 
 /* Frame seq for RX pair target: IPv4, so the device steers it by the XOR of bytes 26..37
  * (docs/architecture.md, vq_engines RX), which byte 37 makes equal to target. */
-static size_t make_frame(uint8_t *f, uint32_t seq, unsigned target)
+size_t ctl_traffic_frame(uint8_t *f, uint32_t seq, unsigned target)
 {
     size_t len = FRAME_MIN + (size_t)(seq * 37u) % (FRAME_MAX - FRAME_MIN + 1);
     memset(f, 0xff, 6);
@@ -53,7 +53,7 @@ static int64_t frame_seq(const struct ctl_traffic *t, const void *frame, size_t 
     if (len < SEQ_OFF + sizeof seq || len > FRAME_MAX)
         return -1;
     memcpy(&seq, (const uint8_t *)frame + SEQ_OFF, sizeof seq);
-    if (seq >= t->nseq || make_frame(want, seq, t->target[seq]) != len ||
+    if (seq >= t->nseq || ctl_traffic_frame(want, seq, t->target[seq]) != len ||
         memcmp(want, frame, len))
         return -1;
     return seq;
@@ -216,7 +216,7 @@ static int send_one(struct ctl_traffic *t, unsigned qp, unsigned target)
     if (seq >= t->total)
         return -ENOSPC;
     t->target[seq] = (uint8_t)target;
-    size_t len = make_frame(f, (uint32_t)seq, target);
+    size_t len = ctl_traffic_frame(f, (uint32_t)seq, target);
     int rc = vn_net_tx(t->n, qp, f, len);
     if (rc)
         return rc;

@@ -16,6 +16,12 @@
 
 struct vn_model;
 
+#define CTL_FRAME_MAX 1514u
+#define CTL_SEQ_OFF 38u /* the frame's sequence number (le32) follows the steering bytes */
+/* Frame seq steered to RX pair target (IPv4: the device XORs bytes 26..37, byte 37 is set
+ * to make that the target); every byte is a function of seq, so a copy can be checked. */
+size_t ctl_traffic_frame(uint8_t *f, uint32_t seq, unsigned target);
+
 /* What the resets of one queue handed back. */
 struct ctl_qreclaim {
     uint64_t used;   /* TX: frames sent before the reset; RX: frames received, not yet read */
