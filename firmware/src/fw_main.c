@@ -1,6 +1,7 @@
 /* fw_main.c: fw_init and the event loop. */
 #include "fw.h"
 #include "fw_internal.h"
+#include "fw_mbox.h"
 #include "hal.h"
 
 struct fw_state fw_st;
@@ -32,6 +33,7 @@ void fw_init(void)
     fw_st.resetting = false;
     fw_st.devcfg_valid = false;
     fw_st.config_gen = 0;
+    fw_mbox_init();
 
     hal_write32(VN_FW_FW_VERSION, FW_VERSION);
     hal_write32(VN_FW_DEV_CTRL, 0);
@@ -85,6 +87,9 @@ static bool on_event(const struct fw_event *ev)
     case VN_EVT_KIND_KICK:
         if (ev->qsel == fw_st.ctrl_q)
             fw_ctrlq_service();
+        return true;
+    case VN_EVT_KIND_VENDOR:
+        fw_mbox_command(ev->data);
         return true;
     case VN_EVT_KIND_QERR:
         /* A QERR queued behind a device reset names a queue that reset already

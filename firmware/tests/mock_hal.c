@@ -8,10 +8,65 @@
 #include "hal.h"
 
 struct mock mock;
+struct mock_flash mock_flash;
+
+void mock_flash_blank(void)
+{
+    memset(&mock_flash, 0, sizeof mock_flash);
+    memset(mock_flash.w, 0xff, sizeof mock_flash.w);
+    mock_flash.cut_at = -1;
+}
+
+void mock_mbox_cmd(uint32_t cmd, uint32_t arg0, uint32_t arg1)
+{
+    mock.regs[VN_FW_MBOX_CMD / 4] = cmd;
+    mock.regs[VN_FW_MBOX_ARG0 / 4] = arg0;
+    mock.regs[VN_FW_MBOX_ARG1 / 4] = arg1;
+    mock.regs[VN_FW_MBOX_STATUS / 4] = VN_MBOX_STATUS_BUSY;
+    mock_push(VN_EVT_KIND_VENDOR, VN_VENDOR_VND_MBOX_CMD, 4, cmd, 0);
+}
+
+static void flash_cmd(uint32_t cmd)
+{
+    struct mock_flash *f = &mock_flash;
+    uint32_t wi = f->addr / 4;
+    if (f->busy_left || wi >= MOCK_FLASH_WORDS ||
+        (cmd != VN_FLASH_CMD_ERASE && cmd != VN_FLASH_CMD_PROGRAM)) {
+        f->error = true;
+        f->bad_cmds++;
+        return;
+    }
+    f->error = false;
+    f->busy_left = f->busy_reads;
+    bool cut = f->cut_jmp && f->cut_at >= 0 && f->ops == (unsigned long)f->cut_at;
+    f->ops++;
+    if (cmd == VN_FLASH_CMD_ERASE) {
+        uint32_t first = wi - wi % (VN_FLASH_SECTOR_BYTES / 4);
+        uint32_t n = cut ? f->cut_erase_words : VN_FLASH_SECTOR_BYTES / 4;
+        for (uint32_t i = 0; i < n && i < VN_FLASH_SECTOR_BYTES / 4; i++)
+            f->w[first + i] = 0xffffffffu;
+        f->erases++;
+    } else {
+        if (!cut)
+            f->w[wi] &= f->data;
+        f->last_program = wi;
+        f->addr += 4;
+        f->programs++;
+    }
+    if (cut) {
+        f->cut_at = -1;
+        f->busy_left = 0;
+        longjmp(*f->cut_jmp, 1);
+    }
+}
 
 void mock_power_on(void)
 {
     memset(&mock, 0, sizeof mock);
+    mock.regs[VN_FW_FW_BOOT_STATUS / 4] = VN_BOOT_SLOT_HOST;
+    mock_flash.addr = mock_flash.data = 0;
+    mock_flash.error = false;
+    mock_flash.busy_left = 0;
     mock.qc_stop_reads = 2;
     mock.qc_drain_reads = 2;
 }
@@ -198,6 +253,20 @@ uint32_t hal_read32(uint32_t addr)
         uint32_t q = mock_reg(VN_FW_QC_SEL);
         return q < 2 * MOCK_PAIRS ? qc_state_read(&mock.qc[q]) : 0;
     }
+    case VN_FW_FLASH_ADDR: return mock_flash.addr;
+    case VN_FW_FLASH_DATA: {
+        uint32_t wi = mock_flash.addr / 4;
+        mock_flash.addr += 4;
+        return wi < MOCK_FLASH_WORDS ? mock_flash.w[wi] : 0;
+    }
+    case VN_FW_FLASH_STATUS:
+        if (mock_flash.busy_left) {
+            mock_flash.busy_left--;
+            return VN_FLASH_STATUS_BUSY | (mock_flash.error ? VN_FLASH_STATUS_ERROR : 0);
+        }
+        return mock_flash.error ? VN_FLASH_STATUS_ERROR : 0;
+    case VN_FW_FLASH_INFO:
+        return VN_FLASH_SECTORS | (VN_FLASH_SECTOR_BYTES / 1024) << 16;
     default:
         break;
     }
@@ -229,7 +298,25 @@ void hal_write32(uint32_t addr, uint32_t val)
     case VN_FW_QC_INDICES:
     case VN_FW_DEV_IDLE:
     case VN_FW_FDMA_STATUS:
+    case VN_FW_MBOX_CMD:
+    case VN_FW_MBOX_ARG0:
+    case VN_FW_MBOX_ARG1:
+    case VN_FW_FLASH_STATUS:
+    case VN_FW_FLASH_INFO:
         mock.bad_writes++;
+        return;
+    case VN_FW_FLASH_ADDR:
+        mock_flash.addr = val & ~3u;
+        return;
+    case VN_FW_FLASH_DATA:
+        mock_flash.data = val;
+        return;
+    case VN_FW_FLASH_CMD:
+        flash_cmd(val);
+        return;
+    case VN_FW_CORE_RESET:
+        if (val == VN_CORE_RESET_KEY)
+            mock.core_resets++;
         return;
     case VN_FW_EVT_POP:
         if (!mock.fifo_count) {

@@ -4,6 +4,7 @@
 #ifndef VN_MOCK_HAL_H
 #define VN_MOCK_HAL_H
 
+#include <setjmp.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -66,7 +67,33 @@ struct mock {
     struct mock_write log[MOCK_LOG_MAX];
     unsigned log_len;
     uint64_t cycles;
+    unsigned core_resets; /* CORE_RESET_KEY written to CORE_RESET */
 };
+
+/* The NOR flash behind FW_FLASH_*, as vn_flash: erase sets a sector to ones, program ANDs
+ * a word in.  Kept across mock_power_on (the array survives power cycles).  A power cut
+ * at operation cut_at (erase and program commands counted from 0) leaves the first
+ * cut_erase_words words of an erased sector erased and the rest as they were, or a
+ * programmed word as it was, then longjmps to *cut_jmp: the firmware stops mid-call. */
+#define MOCK_FLASH_WORDS (VN_FLASH_SECTORS * VN_FLASH_SECTOR_BYTES / 4)
+struct mock_flash {
+    uint32_t w[MOCK_FLASH_WORDS];
+    uint32_t addr, data;
+    bool error;
+    unsigned busy_reads, busy_left; /* STATUS reads busy after each command */
+    unsigned ops, erases, programs;
+    uint32_t last_program;  /* word index of the last program command */
+    unsigned bad_cmds;      /* commands while busy, out of range, unknown */
+    long cut_at;            /* -1: no cut */
+    unsigned cut_erase_words;
+    jmp_buf *cut_jmp;
+};
+extern struct mock_flash mock_flash;
+/* All ones, counters zero, no cut. */
+void mock_flash_blank(void);
+/* The driver issuing a mailbox command: ARG0/ARG1 set, MBOX_STATUS busy, the
+ * EVT_KIND_VENDOR event pushed (the firmware still has to be polled). */
+void mock_mbox_cmd(uint32_t cmd, uint32_t arg0, uint32_t arg1);
 
 extern struct mock mock;
 

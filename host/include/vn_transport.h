@@ -26,6 +26,11 @@ struct vn_tr_ops {
     int (*bar_write)(struct vn_tr *tr, unsigned bar, uint64_t off, unsigned size, uint32_t val);
     int (*dma_alloc)(struct vn_tr *tr, size_t len, struct vn_dma *out);
     void (*dma_free)(struct vn_tr *tr, struct vn_dma *dma);
+    /* Let the device reach memory the caller owns (a guest's RAM, as an IOMMU mapping
+     * does): [iova, iova + len) -> va.  -EEXIST when it overlaps a mapping or allocation.
+     * Optional: NULL means -EOPNOTSUPP. */
+    int (*dma_map)(struct vn_tr *tr, void *va, uint64_t iova, size_t len);
+    int (*dma_unmap)(struct vn_tr *tr, uint64_t iova, size_t len);
     /* Set up nvec MSI-X vectors (the backend programs the table or asks VFIO to). */
     int (*irq_setup)(struct vn_tr *tr, unsigned nvec);
     /* Wait up to timeout_ns (device time) for an interrupt; *fired gets the vectors that
@@ -67,6 +72,14 @@ static inline void vn_tr_dma_free(struct vn_tr *t, struct vn_dma *d)
 {
     t->ops->dma_free(t, d);
 }
+static inline VN_WUR int vn_tr_dma_map(struct vn_tr *t, void *va, uint64_t iova, size_t len)
+{
+    return t->ops->dma_map ? t->ops->dma_map(t, va, iova, len) : -95 /* EOPNOTSUPP */;
+}
+static inline VN_WUR int vn_tr_dma_unmap(struct vn_tr *t, uint64_t iova, size_t len)
+{
+    return t->ops->dma_unmap ? t->ops->dma_unmap(t, iova, len) : -95 /* EOPNOTSUPP */;
+}
 static inline VN_WUR int vn_tr_irq_setup(struct vn_tr *t, unsigned nvec)
 {
     return t->ops->irq_setup(t, nvec);
@@ -91,6 +104,15 @@ struct vn_tr_sim_opts {
     uint32_t dma_latency;   /* cycles, 0: default */
     uint32_t dma_max_reads; /* 0: default */
     const char *fst_path;   /* NULL: no waveform */
+    uint64_t iova_base;     /* where dma_alloc hands out IOVAs; 0: 0x1_0000_0000.  A user
+                             * that dma_maps foreign memory moves it out of the way. */
+    /* Who runs the firmware: NULL or "host" (compiled into this process, as before), or
+     * "core" (the cross-built image on the model's embedded core: written to flash slot A,
+     * booted by the boot ROM).  Paths NULL: the build tree's boot ROM and vionic-fw.img.
+     * Without a boot ROM file the transport boots the image directly into IMEM. */
+    const char *firmware;
+    const char *rom_path;
+    const char *image_path;
 };
 VN_WUR int vn_tr_sim_open(const struct vn_tr_sim_opts *opts, struct vn_tr **out);
 /* The model behind a sim transport, for the testbench (MAC models, stats, stepping). */

@@ -3,10 +3,12 @@
  * or driver that confuses the two faults instead of working by accident. */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fw.h"
+#include "fw_image.h"
 #include "hal_model.h"
 #include "vionic_regs.h"
 #include "vn_log.h"
@@ -26,6 +28,7 @@ struct sim_region {
     uint64_t iova;
     size_t len;
     void *va;
+    int mapped; /* dma_map: the caller's memory, not ours to free */
 };
 
 struct sim_tr {
@@ -34,7 +37,7 @@ struct sim_tr {
     struct sim_region *reg;
     size_t nreg, capreg;
     size_t last_hit;
-    uint64_t next_iova;
+    uint64_t iova_base, next_iova;
     uint64_t pending; /* MSI-X vectors that fired, bit v */
     unsigned nvec;
     uint64_t dma_faults, bad_msi;
@@ -145,7 +148,7 @@ static int sim_dma_alloc(struct vn_tr *tr, size_t len, struct vn_dma *out)
         return -ENOMEM;
     memset(va, 0, alen);
     /* IOVAs only grow: a freed range stays unmapped, so late DMA to it faults. */
-    s->reg[s->nreg++] = (struct sim_region){s->next_iova, alen, va};
+    s->reg[s->nreg++] = (struct sim_region){s->next_iova, alen, va, 0};
     *out = (struct vn_dma){va, s->next_iova, len};
     s->next_iova += alen + SIM_GUARD;
     return 0;
@@ -156,7 +159,7 @@ static void sim_dma_free(struct vn_tr *tr, struct vn_dma *dma)
     struct sim_tr *s = to_sim(tr);
 
     for (size_t i = 0; i < s->nreg; i++) {
-        if (s->reg[i].va == dma->va) {
+        if (s->reg[i].va == dma->va && !s->reg[i].mapped) {
             free(s->reg[i].va);
             s->reg[i] = s->reg[--s->nreg];
             s->last_hit = 0;
@@ -165,6 +168,45 @@ static void sim_dma_free(struct vn_tr *tr, struct vn_dma *dma)
         }
     }
     vn_log(VN_LOG_WARN, "sim: dma_free of an unknown buffer");
+}
+
+static int sim_dma_map(struct vn_tr *tr, void *va, uint64_t iova, size_t len)
+{
+    struct sim_tr *s = to_sim(tr);
+
+    if (len == 0 || !va || iova > UINT64_MAX - len)
+        return -EINVAL;
+    for (size_t i = 0; i < s->nreg; i++) {
+        const struct sim_region *r = &s->reg[i];
+        if (iova < r->iova + r->len + SIM_GUARD && r->iova < iova + len)
+            return -EEXIST;
+    }
+    if (iova < s->next_iova && iova + len > s->iova_base)
+        return -EEXIST; /* the allocator's range, freed parts included */
+    if (s->nreg == s->capreg) {
+        size_t ncap = s->capreg ? 2 * s->capreg : 16;
+        struct sim_region *nr = realloc(s->reg, ncap * sizeof *nr);
+        if (!nr)
+            return -ENOMEM;
+        s->reg = nr;
+        s->capreg = ncap;
+    }
+    s->reg[s->nreg++] = (struct sim_region){iova, len, va, 1};
+    return 0;
+}
+
+static int sim_dma_unmap(struct vn_tr *tr, uint64_t iova, size_t len)
+{
+    struct sim_tr *s = to_sim(tr);
+
+    for (size_t i = 0; i < s->nreg; i++) {
+        if (s->reg[i].mapped && s->reg[i].iova == iova && s->reg[i].len == len) {
+            s->reg[i] = s->reg[--s->nreg];
+            s->last_hit = 0;
+            return 0;
+        }
+    }
+    return -ENOENT;
 }
 
 /* ---- PCI target ----------------------------------------------------------------------- */
@@ -288,7 +330,8 @@ static void sim_close(struct vn_tr *tr)
     vn_model_free(s->m);
     hal_model_bind(NULL); /* the firmware must not reach a freed model */
     for (size_t i = 0; i < s->nreg; i++)
-        free(s->reg[i].va);
+        if (!s->reg[i].mapped)
+            free(s->reg[i].va);
     free(s->reg);
     if (sim_active == s)
         sim_active = NULL;
@@ -303,6 +346,8 @@ static const struct vn_tr_ops sim_ops = {
     .bar_write = sim_bar_write,
     .dma_alloc = sim_dma_alloc,
     .dma_free = sim_dma_free,
+    .dma_map = sim_dma_map,
+    .dma_unmap = sim_dma_unmap,
     .irq_setup = sim_irq_setup,
     .irq_wait = sim_irq_wait,
     .delay = sim_delay,
@@ -315,12 +360,177 @@ static int fw_poll_cb(void *ctx)
     return fw_poll();
 }
 
+/* ---- core mode: the cross-built image on the embedded core ------------------------------ */
+
+/* Default files of the build tree (sim/CMakeLists.txt defines them when it knows them). */
+#ifndef VIONIC_BOOT_ROM_DEFAULT
+#define VIONIC_BOOT_ROM_DEFAULT NULL
+#endif
+#ifndef VIONIC_FW_IMG_DEFAULT
+#define VIONIC_FW_IMG_DEFAULT NULL
+#endif
+/* Boot ROM and a check of an image in flash (SHA-256 in software) take well under this. */
+#define SIM_BOOT_TIMEOUT UINT64_C(50000000)
+
+/* Reads a whole file of at most max bytes.  0, -ENOENT/-EACCES..., or -EFBIG. */
+static int read_file(const char *path, size_t max, uint8_t **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -errno;
+    uint8_t *buf = malloc(max + 1);
+    if (!buf) {
+        fclose(f);
+        return -ENOMEM;
+    }
+    size_t n = fread(buf, 1, max + 1, f);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad || n > max) {
+        free(buf);
+        return bad ? -EIO : -EFBIG;
+    }
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+/* RV32I encodings for the stand-in boot ROM */
+static uint32_t rv_hi(uint32_t v)
+{
+    return (v + 0x800u) & 0xfffff000u; /* lui part when the low 12 bits are sign extended */
+}
+static uint32_t rv_lo(uint32_t v)
+{
+    return (v - rv_hi(v)) & 0xfffu;
+}
+static uint32_t rv_lui(unsigned rd, uint32_t v)
+{
+    return rv_hi(v) | rd << 7 | 0x37u;
+}
+static uint32_t rv_addi(unsigned rd, unsigned rs1, uint32_t imm12)
+{
+    return imm12 << 20 | rs1 << 15 | rd << 7 | 0x13u;
+}
+static uint32_t rv_sw(unsigned rs2, unsigned rs1, uint32_t imm12)
+{
+    return (imm12 >> 5) << 25 | rs2 << 20 | rs1 << 15 | 2u << 12 | (imm12 & 0x1fu) << 7 | 0x23u;
+}
+static uint32_t rv_jalr(unsigned rd, unsigned rs1, uint32_t imm12)
+{
+    return imm12 << 20 | rs1 << 15 | rd << 7 | 0x67u;
+}
+
+/* Until the real boot ROM exists: publish "slot A" and jump to the image's entry, which
+ * the transport has loaded into IMEM itself. */
+static void tiny_rom(uint32_t entry, uint32_t rom[6])
+{
+    const unsigned t0 = 5, t1 = 6;
+    uint32_t bs = VN_CORE_CSR_BASE + VN_FW_FW_BOOT_STATUS;
+    rom[0] = rv_lui(t0, bs);
+    rom[1] = rv_addi(t1, 0, VN_BOOT_SLOT_A);
+    rom[2] = rv_sw(t1, t0, rv_lo(bs));
+    rom[3] = rv_lui(t0, entry);
+    rom[4] = rv_jalr(0, t0, rv_lo(entry));
+    rom[5] = rv_jalr(0, 0, 0); /* not reached */
+}
+
+static int file_exists(const char *path)
+{
+    FILE *f = path ? fopen(path, "rb") : NULL;
+    if (f)
+        fclose(f);
+    return f != NULL;
+}
+
+/* The image goes to flash slot A; the boot ROM (or, without one, this function) puts it
+ * in IMEM; then the core starts over in the ROM and we wait for the firmware's first look
+ * at the event FIFO, so the driver never meets a device whose shadows are not set up. */
+static int sim_boot_core(struct sim_tr *s, const struct vn_tr_sim_opts *o)
+{
+    const char *img_path = o->image_path ? o->image_path : VIONIC_FW_IMG_DEFAULT;
+    const char *rom_path = o->rom_path ? o->rom_path : VIONIC_BOOT_ROM_DEFAULT;
+    uint8_t *img = NULL, *rom = NULL;
+    size_t img_len = 0, rom_len = 0;
+    int rc;
+
+    if (!img_path) {
+        vn_log(VN_LOG_ERR, "sim: --firmware core needs a firmware image; this build made none "
+                           "(no riscv64-unknown-elf-gcc): pass one");
+        return -ENOENT;
+    }
+    if ((rc = read_file(img_path, VN_FLASH_SLOT_BYTES, &img, &img_len))) {
+        vn_log(VN_LOG_ERR, "sim: cannot read firmware image %s: %s", img_path,
+               rc == -EFBIG ? "larger than a flash slot" : strerror(-rc));
+        return rc;
+    }
+    struct fw_image_hdr h;
+    if (img_len >= FW_IMG_HDR_SIZE)
+        fw_image_hdr_decode(img, &h);
+    if (img_len < FW_IMG_HDR_SIZE || h.magic != FW_IMG_MAGIC || h.hdr_size < FW_IMG_HDR_SIZE ||
+        h.hdr_size > img_len || h.payload_len > img_len - h.hdr_size ||
+        h.load_addr < VN_CORE_IMEM_BASE || h.load_addr % 4 ||
+        h.payload_len > VN_CORE_IMEM_SIZE - (h.load_addr - VN_CORE_IMEM_BASE)) {
+        vn_log(VN_LOG_ERR, "sim: %s is not a firmware image for the core (see vionic-fwimage verify)",
+               img_path);
+        free(img);
+        return -EINVAL;
+    }
+    int have_rom = o->rom_path || file_exists(rom_path);
+    if (have_rom && (rc = read_file(rom_path, VN_CORE_ROM_SIZE, &rom, &rom_len))) {
+        vn_log(VN_LOG_ERR, "sim: cannot read boot ROM %s: %s", rom_path,
+               rc == -EFBIG ? "larger than the ROM" : strerror(-rc));
+        free(img);
+        return rc;
+    }
+    rc = vn_model_flash_write(s->m, VN_FLASH_SLOT_A, img, img_len);
+    if (!rc && have_rom) {
+        rc = vn_model_load_rom(s->m, rom, rom_len);
+    } else if (!rc) {
+        uint32_t tiny[6];
+        tiny_rom(h.entry, tiny);
+        rc = vn_model_load_rom(s->m, tiny, sizeof tiny);
+        if (!rc)
+            rc = vn_model_load_imem(s->m, h.load_addr - VN_CORE_IMEM_BASE, img + h.hdr_size,
+                                    h.payload_len);
+    }
+    free(img);
+    free(rom);
+    if (rc) {
+        vn_log(VN_LOG_ERR, "sim: loading the core's memories failed: %d", rc);
+        return rc;
+    }
+    vn_model_core_reset(s->m);
+    uint64_t t0 = vn_model_cycles(s->m);
+    while (!vn_model_fw_ready(s->m) && vn_model_cycles(s->m) - t0 < SIM_BOOT_TIMEOUT)
+        vn_model_step(s->m, 256);
+    if (!vn_model_fw_ready(s->m)) {
+        struct vn_model_stats st;
+        uint32_t bs = 0;
+        vn_model_get_stats(s->m, &st);
+        (void)vn_model_bar_read(s->m, 0, VN_VENDOR_BASE + VN_VENDOR_VND_BOOT_STATUS, 4, &bs);
+        vn_log(VN_LOG_ERR, "sim: the core's firmware did not start within %llu cycles "
+                           "(boot status 0x%x, pc 0x%08x)",
+               (unsigned long long)SIM_BOOT_TIMEOUT, bs, st.core_pc);
+        return -ETIMEDOUT;
+    }
+    return 0;
+}
+
 int vn_tr_sim_open(const struct vn_tr_sim_opts *opts, struct vn_tr **out)
 {
     struct vn_model_cfg cfg = {0};
     struct sim_tr *s;
+    int core = 0;
 
     *out = NULL;
+    if (opts && opts->firmware && strcmp(opts->firmware, "host") != 0) {
+        if (strcmp(opts->firmware, "core") != 0) {
+            vn_log(VN_LOG_ERR, "sim: firmware '%s': expected host or core", opts->firmware);
+            return -EINVAL;
+        }
+        core = 1;
+    }
     if (sim_active) {
         vn_log(VN_LOG_ERR, "sim: a sim transport is already open (firmware state is global)");
         return -EBUSY;
@@ -329,12 +539,16 @@ int vn_tr_sim_open(const struct vn_tr_sim_opts *opts, struct vn_tr **out)
     if (!s)
         return -ENOMEM;
     s->tr.ops = &sim_ops;
-    s->next_iova = SIM_IOVA_BASE;
+    s->next_iova = s->iova_base = SIM_IOVA_BASE;
     if (opts) {
+        if (opts->iova_base)
+            s->next_iova = opts->iova_base & ~(uint64_t)(SIM_PAGE - 1);
+        s->iova_base = s->next_iova;
         cfg.dma_latency = opts->dma_latency;
         cfg.dma_max_reads = opts->dma_max_reads;
         cfg.fst_path = opts->fst_path;
     }
+    cfg.firmware_core = core;
     s->m = vn_model_new(&cfg);
     if (!s->m) {
         int rc = errno ? -errno : -ENOMEM;
@@ -344,10 +558,19 @@ int vn_tr_sim_open(const struct vn_tr_sim_opts *opts, struct vn_tr **out)
     }
     s->host = (struct vn_model_host){s, sim_dma_read, sim_dma_write};
     vn_model_set_host(s->m, &s->host);
-    hal_model_bind(s->m);
-    fw_init();
-    s->fw = (struct vn_model_fw){s, fw_poll_cb};
-    vn_model_set_fw(s->m, &s->fw);
+    if (core) {
+        int rc = sim_boot_core(s, opts);
+        if (rc) {
+            vn_model_free(s->m);
+            free(s);
+            return rc;
+        }
+    } else {
+        hal_model_bind(s->m);
+        fw_init();
+        s->fw = (struct vn_model_fw){s, fw_poll_cb};
+        vn_model_set_fw(s->m, &s->fw);
+    }
     sim_active = s;
     *out = &s->tr;
     return 0;

@@ -19,6 +19,7 @@
 #include "vn_pci.h"
 #include "vn_transport.h"
 #include "vn_vq.h"
+#include "ctl_fw.h"
 
 #define PROG "vionicctl"
 #define EXIT_FAIL 1
@@ -29,7 +30,10 @@
     "backend: sim -- the in-process cycle model of vionic (Verilated RTL + host-mode "      \
     "firmware); no hardware is touched"
 
-enum cmd { CMD_NONE, CMD_INFO, CMD_STATS, CMD_RING_SHOW, CMD_RING_SET, CMD_QUEUE_RESET };
+enum cmd {
+    CMD_NONE, CMD_INFO, CMD_STATS, CMD_RING_SHOW, CMD_RING_SET, CMD_QUEUE_RESET,
+    CMD_FLASH, CMD_FW_INFO, CMD_FW_ACTIVATE
+};
 
 /* Options a command accepts, as bits. */
 enum {
@@ -37,17 +41,20 @@ enum {
     OPT_TX = 2,
     OPT_TRAFFIC = 4,
     OPT_SIZE = 8,
+    OPT_SLOT = 16,
 };
 
 struct opts {
     bool json, verbose, help, sim;
     const char *device;
-    unsigned queues, ring_size, rx, tx, size, vq;
+    unsigned queues, ring_size, rx, tx, size, vq, slot;
     uint64_t traffic;
     unsigned given; /* OPT_* seen */
     const char *words[4];
     unsigned nwords;
     enum cmd cmd;
+    uint8_t *image; /* flash: the file, checked before the device is touched */
+    size_t image_len;
 };
 
 struct ctl {
@@ -104,6 +111,9 @@ static void help_main(void)
            "  ring show                   ring sizes of every queue (ethtool -g)\n"
            "  ring set --rx N --tx N      resize rings under loopback traffic (ethtool -G)\n"
            "  queue reset VQ [--size N]   reset one virtqueue, show what came back, re-enable\n"
+           "  flash IMAGE                 write a firmware image to the flash slot not in use\n"
+           "  fw info                     running firmware, stored images A/B, next boot\n"
+           "  fw activate [--slot A|B]    boot that slot next (default: the one just flashed)\n"
            "\n"
            "global options:\n"
            "  --queues N      queue pairs to bring up (default: all the device has)\n"
@@ -146,6 +156,21 @@ static void help_cmd(const char *cmd)
                "(default 0): first queue up to a ring of frames on that queue (TX) or let them\n"
                "land in it unread (RX), so that the reset has something to hand back; the\n"
                "rest follow after the re-enable, and the verdict checks every frame.\n");
+    } else if (strcmp(cmd, "flash") == 0) {
+        printf("usage: " PROG " [global options] flash IMAGE\n"
+               "Checks IMAGE (vionic-fwimage format) first: a bad file is refused, naming the\n"
+               "problem, before the device is touched (exit 1).  Then writes it through the\n"
+               "firmware mailbox into the flash slot that is not running, printing progress\n"
+               "(erase, write, verify), and has the firmware verify it in flash.  The image\n"
+               "boots only after 'fw activate'.\n");
+    } else if (strcmp(cmd, "fw") == 0) {
+        printf("usage: " PROG " [global options] fw info\n"
+               "       " PROG " [global options] fw activate [--slot A|B]\n"
+               "info:     the running firmware and boot status, both flash slots (valid,\n"
+               "          version, build id, length), the slot that boots next.\n"
+               "activate: make the slot boot next (default: the slot an update writes, i.e.\n"
+               "          the one just flashed), then restart the core; in host mode (no\n"
+               "          embedded core) the restart is not available and is skipped.\n");
     } else {
         help_main();
     }
@@ -236,6 +261,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
                 return rc;
             o->given |= OPT_TRAFFIC;
             i++;
+        } else if (strcmp(a, "--slot") == 0) {
+            if (!val || (strcmp(val, "A") && strcmp(val, "B")))
+                return usage_error("--slot needs A or B");
+            o->slot = val[0] == 'A' ? VN_BOOT_SLOT_A : VN_BOOT_SLOT_B;
+            o->given |= OPT_SLOT;
+            i++;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown option '%s'", a);
         } else if (o->nwords < sizeof o->words / sizeof o->words[0]) {
@@ -260,8 +291,11 @@ static int resolve(struct opts *o)
         {CMD_RING_SHOW, "ring", "show", 0, 0},
         {CMD_RING_SET, "ring", "set", 0, OPT_RX | OPT_TX | OPT_TRAFFIC},
         {CMD_QUEUE_RESET, "queue", "reset", 1, OPT_SIZE | OPT_TRAFFIC},
+        {CMD_FLASH, "flash", NULL, 1, 0},
+        {CMD_FW_INFO, "fw", "info", 0, 0},
+        {CMD_FW_ACTIVATE, "fw", "activate", 0, OPT_SLOT},
     };
-    static const char *const names[] = {"--rx", "--tx", "--traffic", "--size"};
+    static const char *const names[] = {"--rx", "--tx", "--traffic", "--size", "--slot"};
 
     if (o->nwords == 0)
         return usage_error("no command given");
@@ -276,13 +310,15 @@ static int resolve(struct opts *o)
                 continue;
             skip = 2;
         }
+        if (table[i].cmd == CMD_FLASH && o->nwords - skip < 1)
+            return usage_error("'flash' needs an IMAGE file");
         if (o->nwords - skip != table[i].nargs)
             return o->nwords - skip < table[i].nargs
                        ? usage_error("'%s %s' needs a virtqueue number", table[i].w0,
                                      table[i].w1 ? table[i].w1 : "")
                        : usage_error("unexpected argument '%s'", o->words[skip + table[i].nargs]);
         unsigned bad = o->given & ~table[i].allowed;
-        for (unsigned b = 0; b < 4; b++)
+        for (unsigned b = 0; b < 5; b++)
             if (bad & (1u << b))
                 return usage_error("option %s does not apply to '%s%s%s'", names[b], table[i].w0,
                                    table[i].w1 ? " " : "", table[i].w1 ? table[i].w1 : "");
@@ -298,7 +334,8 @@ static int resolve(struct opts *o)
             return usage_error("'ring set' needs --rx N and/or --tx N");
         return 0;
     }
-    if (strcmp(o->words[0], "ring") == 0 || strcmp(o->words[0], "queue") == 0)
+    if (strcmp(o->words[0], "ring") == 0 || strcmp(o->words[0], "queue") == 0 ||
+        strcmp(o->words[0], "fw") == 0)
         return usage_error("unknown subcommand '%s %s'", o->words[0], o->words[1]);
     return usage_error("unknown command '%s'", o->words[0]);
 }
@@ -916,6 +953,11 @@ static int run(struct ctl *c)
     case CMD_RING_SHOW: rc = cmd_ring_show(c); break;
     case CMD_RING_SET: rc = cmd_ring_set(c); break;
     case CMD_QUEUE_RESET: rc = cmd_queue_reset(c); break;
+    case CMD_FLASH: rc = ctl_fw_flash(c->tr, vn_net_pci(c->n), c->o.image, c->o.image_len, c->o.json); break;
+    case CMD_FW_INFO: rc = ctl_fw_info(vn_net_pci(c->n), c->o.json); break;
+    case CMD_FW_ACTIVATE:
+        rc = ctl_fw_activate(vn_net_pci(c->n), (c->o.given & OPT_SLOT) ? (int)c->o.slot : -1, c->o.json);
+        break;
     default: rc = EXIT_USAGE; break;
     }
     struct vn_model_stats ms;
@@ -950,6 +992,8 @@ int main(int argc, char **argv)
     if ((rc = resolve(&c.o)))
         return rc;
     c.o.traffic = traffic_of(&c.o);
+    if (c.o.cmd == CMD_FLASH && (rc = ctl_fw_load(c.o.words[1], &c.o.image, &c.o.image_len)))
+        return rc; /* a bad file never reaches the device */
     vn_log_set(log_to_stderr, &c.o);
     return run(&c);
 }

@@ -45,6 +45,10 @@ struct vn_model_cfg {
     uint32_t dma_latency;   /* cycles from a read request to its first completion beat; 0: 250 */
     uint32_t dma_max_reads; /* read tags the host accepts at once; 0: 256 */
     const char *fst_path;   /* NULL: no waveform; else FST file written while the model runs */
+    int firmware_core;      /* 0: host mode (vn_model_set_fw; the firmware bus is the host's).
+                             * 1: the embedded RV32 core runs whatever ROM, IMEM and flash
+                             * hold, from the boot ROM at reset; vn_model_fw_read/write and
+                             * set_fw then do nothing useful. */
 };
 
 vn_model *vn_model_new(const struct vn_model_cfg *cfg); /* NULL on failure (errno set) */
@@ -66,7 +70,8 @@ int vn_model_cfg_write(vn_model *m, uint32_t off, unsigned size, uint32_t val);
 int vn_model_bar_read(vn_model *m, unsigned bar, uint32_t off, unsigned size, uint32_t *val);
 int vn_model_bar_write(vn_model *m, unsigned bar, uint32_t off, unsigned size, uint32_t val);
 
-/* Firmware bus (host mode HAL): one cycle each. */
+/* Firmware bus (host mode HAL): one cycle each.  In core mode the core owns the bus and
+ * these accesses are ignored (reads return stale data). */
 uint32_t vn_model_fw_read(vn_model *m, uint32_t addr);
 void vn_model_fw_write(vn_model *m, uint32_t addr, uint32_t val);
 int vn_model_fw_irq(const vn_model *m);
@@ -83,8 +88,35 @@ struct vn_model_stats {
     uint64_t dma_faults;
     uint32_t dma_reads_max_inflight;
     uint64_t mac_tx_frames, mac_rx_frames;
+    uint64_t core_instret; /* core mode: instructions retired since the core's last reset */
+    uint32_t core_pc;      /* core mode: the core's program counter */
 };
 void vn_model_get_stats(const vn_model *m, struct vn_model_stats *st);
+
+/* ---- the embedded core, its memories, flash and link (core mode) -------------------- */
+/* Load the boot ROM (at most VN_CORE_ROM_SIZE bytes; the rest reads 0) or bytes into IMEM at
+ * byte offset off (direct boot: a ROM that jumps to IMEM).  Zero model time.  The core
+ * starts over in the ROM (vn_model_core_reset) for the change to take effect.  0 or
+ * -EINVAL (too long, off not word aligned). */
+int vn_model_load_rom(vn_model *m, const void *data, size_t len);
+int vn_model_load_imem(vn_model *m, uint32_t off, const void *data, size_t len);
+/* Flash backdoor, byte offsets in the array (off word aligned, len any: a partial last word
+ * keeps its other bytes).  A write takes one model cycle a word (the array's write port),
+ * a read none.  0 or -EINVAL (outside the flash). */
+int vn_model_flash_write(vn_model *m, uint32_t off, const void *data, size_t len);
+int vn_model_flash_read(vn_model *m, uint32_t off, void *buf, size_t len);
+/* Power cycle: the flash sees a cut (an erase or program in progress stops half done),
+ * then the whole device is reset; only flash contents and the memories' arrays (ROM,
+ * IMEM, DMEM) survive.  DMA reads in flight, a half-sent RX frame and queued RX frames
+ * are dropped.  Host mode: the caller runs fw_init() again. */
+void vn_model_power_cycle(vn_model *m);
+/* The core alone restarts in the boot ROM (as CORE_RESET does); one model cycle. */
+void vn_model_core_reset(vn_model *m);
+/* The MAC's link (default up).  Every change is an EVT_KIND_LINK firmware event. */
+void vn_model_set_link(vn_model *m, int up);
+/* Core mode: 1 once the firmware running on the core has polled the event FIFO since the
+ * core's last reset (it has finished its init); host mode: always 1. */
+int vn_model_fw_ready(const vn_model *m);
 
 #ifdef __cplusplus
 }

@@ -12,9 +12,12 @@
 #include <vector>
 
 #include "Vvionic_top.h"
+#include "Vvionic_top___024root.h"
 #include "Vvionic_top_fst.h"
+#include "Vvionic_top_fst___024root.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
+#include "vionic_regs.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "beats are copied as bytes into Verilator's 32-bit words: little-endian hosts only"
@@ -55,6 +58,14 @@ struct vn_model {
                        uint32_t wdata, uint32_t *rdata) = 0;
     virtual uint32_t fw_access(bool write, uint32_t addr, uint32_t val) = 0;
     virtual bool fw_irq() const = 0;
+    virtual void load_words(int mem, uint32_t word, const uint32_t *w, size_t n) = 0;
+    virtual void flash_bd_write(uint32_t widx, uint32_t val) = 0;
+    virtual uint32_t flash_bd_read(uint32_t widx) = 0;
+    virtual void power_cycle() = 0;
+    virtual void core_reset() = 0;
+    virtual void set_link(bool up) = 0;
+    virtual bool fw_ready() const = 0;
+    virtual void core_stats(vn_model_stats *s) const = 0;
 
     vn_model_host host{};
     vn_model_mac mac{};
@@ -63,6 +74,7 @@ struct vn_model {
     uint32_t latency = kDefaultLatency;
     uint32_t max_reads = kDefaultMaxReads;
     uint64_t cycles = 0;
+    bool core_mode = false;
 
     // outstanding reads: completions come back in request order, so a ring
     std::vector<uint8_t> read_pool;
@@ -89,6 +101,7 @@ struct vn_model {
         if (cfg) {
             if (cfg->dma_latency) latency = cfg->dma_latency;
             if (cfg->dma_max_reads) max_reads = cfg->dma_max_reads;
+            core_mode = cfg->firmware_core != 0;
         }
         if (max_reads > 4096) return -EINVAL;
         read_pool.assign(static_cast<size_t>(max_reads) * kMaxRead, 0);
@@ -208,6 +221,11 @@ struct model_impl final : context_holder, vn_model {
         top.rst_n = 0;
         top.dma_wr_ready = 1;
         top.m_axis_tx_tready = 1;
+        top.core_en = core_mode;
+        top.core_rst_req = 0;
+        top.mac_link_up = link_up;
+        top.flash_bd_sel = 0;
+        top.flash_bd_we = 0;
         for (int i = 0; i < kResetCycles; i++) {
             top.eval();
             top.clk = 1;
@@ -304,6 +322,74 @@ struct model_impl final : context_holder, vn_model {
     }
 
     bool fw_irq() const override { return top.fw_irq; }
+
+    bool link_up = true;
+
+    // mem: 0 ROM, 1 IMEM (the caller checked the range)
+    void load_words(int mem, uint32_t word, const uint32_t *w, size_t n) override {
+        auto *r = top.rootp;
+        for (size_t i = 0; i < n; i++) {
+            if (mem == 0) r->vionic_top__DOT__u_core__DOT__rom[word + i] = w[i];
+            else r->vionic_top__DOT__u_core__DOT__imem[word + i] = w[i];
+        }
+    }
+
+    void flash_bd_write(uint32_t widx, uint32_t val) override {
+        top.flash_bd_sel = 1;
+        top.flash_bd_we = 1;
+        top.flash_bd_widx = widx;
+        top.flash_bd_wdata = val;
+        cycle();
+        top.flash_bd_we = 0;
+        top.flash_bd_sel = 0;
+    }
+
+    // the read port is combinational: settle without a clock edge
+    uint32_t flash_bd_read(uint32_t widx) override {
+        top.flash_bd_sel = 1;
+        top.flash_bd_widx = widx;
+        top.eval();
+        uint32_t v = top.flash_bd_rdata;
+        top.flash_bd_sel = 0;
+        return v;
+    }
+
+    void power_cycle() override {
+        top.flash_cut = 1;
+        top.tgt_req_valid = 0;
+        top.fw_req_valid = 0;
+        top.s_axis_rx_tvalid = 0;
+        top.dma_cpl_valid = 0;
+        reset();
+        top.flash_cut = 0;
+        rd_head = rd_count = 0;
+        rx_head = rx_count = 0;
+        rx_off = 0;
+        rx_presented = false;
+        tx_len = 0;
+        tx_done = false;
+        rsp_seen = false;
+        stale_rsp = 0;
+        poll_again = false;
+    }
+
+    void core_reset() override {
+        top.core_rst_req = 1;
+        cycle();
+        top.core_rst_req = 0;
+    }
+
+    void set_link(bool up) override {
+        link_up = up;
+        top.mac_link_up = up;
+    }
+
+    bool fw_ready() const override { return !core_mode || top.core_evt_seen; }
+
+    void core_stats(vn_model_stats *s) const override {
+        s->core_instret = core_mode ? top.core_instret : 0;
+        s->core_pc = core_mode ? top.core_pc : 0;
+    }
 
     void step(uint64_t n) override {
         uint64_t end = cycles + n;
@@ -452,6 +538,76 @@ unsigned vn_model_mac_rx_pending(const vn_model *m) { return m->rx_count; }
 void vn_model_get_stats(const vn_model *m, struct vn_model_stats *st) {
     *st = m->st;
     st->cycles = m->cycles;
+    m->core_stats(st);
 }
+
+namespace {
+constexpr uint32_t kFlashBytes = VN_FLASH_SECTORS * VN_FLASH_SECTOR_BYTES;
+
+int load_mem(vn_model *m, int mem, uint32_t off, const void *data, size_t len, uint32_t size) {
+    if ((!data && len) || off % 4 || off > size || len > size - off) return -EINVAL;
+    const uint8_t *p = static_cast<const uint8_t *>(data);
+    uint32_t word = off / 4;
+    while (len) {
+        uint32_t w = 0;
+        size_t n = len < 4 ? len : 4;
+        std::memcpy(&w, p, n);  // a short last word is zero padded
+        m->load_words(mem, word++, &w, 1);
+        p += n;
+        len -= n;
+    }
+    return 0;
+}
+
+bool flash_range_ok(uint32_t off, size_t len) {
+    return off % 4 == 0 && off <= kFlashBytes && len <= kFlashBytes - off;
+}
+}  // namespace
+
+int vn_model_load_rom(vn_model *m, const void *data, size_t len) {
+    if (len > VN_CORE_ROM_SIZE) return -EINVAL;
+    static const uint32_t zero[64] = {};
+    for (uint32_t w = 0; w < VN_CORE_ROM_SIZE / 4; w += 64) m->load_words(0, w, zero, 64);
+    return load_mem(m, 0, 0, data, len, VN_CORE_ROM_SIZE);
+}
+
+int vn_model_load_imem(vn_model *m, uint32_t off, const void *data, size_t len) {
+    return load_mem(m, 1, off, data, len, VN_CORE_IMEM_SIZE);
+}
+
+int vn_model_flash_write(vn_model *m, uint32_t off, const void *data, size_t len) {
+    if ((!data && len) || !flash_range_ok(off, len)) return -EINVAL;
+    const uint8_t *p = static_cast<const uint8_t *>(data);
+    for (uint32_t widx = off / 4; len; widx++) {
+        size_t n = len < 4 ? len : 4;
+        uint32_t w = n < 4 ? m->flash_bd_read(widx) : 0;
+        std::memcpy(&w, p, n);
+        m->flash_bd_write(widx, w);
+        p += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int vn_model_flash_read(vn_model *m, uint32_t off, void *buf, size_t len) {
+    if ((!buf && len) || !flash_range_ok(off, len)) return -EINVAL;
+    uint8_t *p = static_cast<uint8_t *>(buf);
+    for (uint32_t widx = off / 4; len; widx++) {
+        uint32_t w = m->flash_bd_read(widx);
+        size_t n = len < 4 ? len : 4;
+        std::memcpy(p, &w, n);
+        p += n;
+        len -= n;
+    }
+    return 0;
+}
+
+void vn_model_power_cycle(vn_model *m) { m->power_cycle(); }
+
+void vn_model_core_reset(vn_model *m) { m->core_reset(); }
+
+void vn_model_set_link(vn_model *m, int up) { m->set_link(up != 0); }
+
+int vn_model_fw_ready(const vn_model *m) { return m->fw_ready() ? 1 : 0; }
 
 }  // extern "C"

@@ -65,7 +65,22 @@ module bar_regs
   output logic [3:0]        mx_be,
   output logic [31:0]       mx_wdata,
   input  wire logic [31:0]  mx_tbl_rdata,
-  input  wire logic [31:0]  mx_pba_rdata
+  input  wire logic [31:0]  mx_pba_rdata,
+  // firmware mailbox (the driver's side) and boot status
+  input  wire logic [31:0]  boot_status,
+  input  wire logic [31:0]  mbox_status,
+  input  wire logic [31:0]  mbox_cmd,      // the last command, as firmware sees it
+  output logic              mbox_cmd_wr,   // pulse with the command written
+  output logic [31:0]       mbox_cmd_val,
+  output logic [31:0]       mbox_arg0,
+  output logic [31:0]       mbox_arg1,
+  output logic              mba_we,        // mailbox data RAM, driver port
+  output logic [5:0]        mba_idx,
+  output logic [3:0]        mba_be,
+  output logic [31:0]       mba_wdata,
+  input  wire logic [31:0]  mba_rdata,     // combinational
+  // the MAC's link (registered by the caller): every change is an EVT_KIND_LINK event
+  input  wire logic         link_up
 );
   localparam int NDQ = 2 * QP;        // data queues
   localparam int NQ  = 2 * QP + 1;    // with the control queue
@@ -77,7 +92,9 @@ module bar_regs
   localparam int QW = $clog2(NDQ);
 
   if (COMMON_LEN != 64 || DEVICE_LEN != 32 || COMMON_SIZE < COMMON_LEN ||
-      DEVICE_SIZE < DEVICE_LEN || VENDOR_VND_RX_DROPS + 4 > VND_LEN || VND_LEN > VENDOR_SIZE ||
+      DEVICE_SIZE < DEVICE_LEN || VENDOR_VND_BOOT_STATUS + 4 > VND_LEN ||
+      VENDOR_VND_MBOX_DATA + MBOX_DATA_BYTES > VENDOR_SIZE || MBOX_DATA_BYTES != 256 ||
+      VENDOR_VND_MBOX_DATA % MBOX_DATA_BYTES != 0 || VND_LEN > VENDOR_SIZE ||
       MSIX_TABLE_SIZE > 'h1000 || MSIX_PBA_SIZE > 'h1000 || PBA_LEN > MSIX_PBA_SIZE ||
       TABLE_LEN > MSIX_TABLE_SIZE) begin : g_bad_layout
     $error("bar_regs: BAR0 layout does not fit this block (common 64 B, device 8 words)");
@@ -185,8 +202,19 @@ module bar_regs
       vimg[8*VENDOR_VND_TX_PKTS +: 32]    = cnt_tx_pkts;
       vimg[8*VENDOR_VND_RX_PKTS +: 32]    = cnt_rx_pkts;
       vimg[8*VENDOR_VND_RX_DROPS +: 32]   = cnt_rx_drops;
+      vimg[8*VENDOR_VND_BOOT_STATUS +: 32] = boot_status;
     end
   end
+
+  // mailbox registers by dword; the data window is a RAM shared with the firmware
+  logic [9:0] vdw;
+  logic       v_cmd, v_status, v_arg0, v_arg1, v_data;
+  assign vdw      = roff[11:2];
+  assign v_cmd    = in_vendor && 32'(vdw) == VENDOR_VND_MBOX_CMD / 4;
+  assign v_status = in_vendor && 32'(vdw) == VENDOR_VND_MBOX_STATUS / 4;
+  assign v_arg0   = in_vendor && 32'(vdw) == VENDOR_VND_MBOX_ARG0 / 4;
+  assign v_arg1   = in_vendor && 32'(vdw) == VENDOR_VND_MBOX_ARG1 / 4;
+  assign v_data   = in_vendor && in_win(15'(roff), VENDOR_VND_MBOX_DATA, MBOX_DATA_BYTES);
 
   // ---- ISR ----------------------------------------------------------------------------
   logic [7:0] isr_reg;
@@ -209,7 +237,14 @@ module bar_regs
     if (in_notify) rdw = 32'h0;
     if (in_table)  rdw = mx_tbl_rdata;
     if (in_pba)    rdw = mx_pba_rdata;
-    if (in_vendor) rdw = 32'(roff) < VND_LEN ? vimg[32*roff[$clog2(VND_LEN)-1:2] +: 32] : 32'h0;
+    if (in_vendor) begin
+      rdw = 32'(roff) < VND_LEN ? vimg[32*roff[$clog2(VND_LEN)-1:2] +: 32] : 32'h0;
+      if (v_cmd)    rdw = mbox_cmd;
+      if (v_status) rdw = mbox_status;
+      if (v_arg0)   rdw = mbox_arg0;
+      if (v_arg1)   rdw = mbox_arg1;
+      if (v_data)   rdw = mba_rdata;
+    end
   end
   assign req_rdata = (rdw >> (8 * lane)) & smask;
 
@@ -228,6 +263,10 @@ module bar_regs
     if (in_device) begin
       wr_event = 1'b1;
       wr_kind  = 3'(EVT_KIND_DEVICE);
+    end
+    if (v_cmd) begin
+      wr_event = 1'b1;
+      wr_kind  = 3'(EVT_KIND_VENDOR);
     end
     if (in_notify && naligned) begin
       if (32'(nq) < NDQ) is_db = 1'b1;
@@ -285,13 +324,30 @@ module bar_regs
     end
   end
 
-  logic bar_push, qerr_push;
+  // link changes wait here like queue errors; a change while one waits updates it, so
+  // only a FIFO that stays full can merge an up-down-up into one event
+  logic link_prev, link_pend;
+
+  logic bar_push, qerr_push, link_push;
   assign bar_push  = acc_wr && wr_event;
   assign qerr_push = !bar_push && qerr_any && !evt_full;
-  assign evt_push  = bar_push || qerr_push;
-  assign evt_push_data = bar_push
-      ? {evt_info(wr_kind, log2size, region_off), wval, evt_qsel}
-      : {evt_info(3'(EVT_KIND_QERR), 2'd0, 16'h0), 16'h0, qerr_why[qerr_pick[QW-1:0]], qerr_pick};
+  assign link_push = !bar_push && !qerr_any && link_pend && !evt_full;
+  assign evt_push  = bar_push || qerr_push || link_push;
+  always_comb begin
+    if (bar_push)
+      evt_push_data = {evt_info(wr_kind, log2size, region_off), wval, evt_qsel};
+    else if (link_push)
+      evt_push_data = {evt_info(3'(EVT_KIND_LINK), 2'd2, 16'h0), 31'h0, link_prev, 16'h0};
+    else
+      evt_push_data = {evt_info(3'(EVT_KIND_QERR), 2'd0, 16'h0), 16'h0, qerr_why[qerr_pick[QW-1:0]], qerr_pick};
+  end
+
+  assign mbox_cmd_wr  = acc_wr && v_cmd;
+  assign mbox_cmd_val = wval;
+  assign mba_we    = acc_wr && v_data;
+  assign mba_idx   = roff[7:2];
+  assign mba_be    = be;
+  assign mba_wdata = wlanes;
 
   assign db_valid = acc_wr && is_db;
   assign db_queue = nq;
@@ -311,7 +367,18 @@ module bar_regs
       qsel_reg   <= '0;
       isr_reg    <= '0;
       qerr_pend  <= '0;
+      mbox_arg0  <= '0;
+      mbox_arg1  <= '0;
+      link_prev  <= link_up;
+      link_pend  <= 1'b0;
     end else begin
+      if (acc_wr && v_arg0) mbox_arg0 <= merge(mbox_arg0, wlanes, be);
+      if (acc_wr && v_arg1) mbox_arg1 <= merge(mbox_arg1, wlanes, be);
+      if (link_push) link_pend <= 1'b0;
+      if (link_up != link_prev) begin
+        link_prev <= link_up;
+        link_pend <= 1'b1;
+      end
       if (acc_wr && in_common) begin
         if (cwk == CW_DFSEL)  dfsel_reg  <= merge(dfsel_reg, wlanes, be);
         if (cwk == CW_DRFSEL) drfsel_reg <= merge(drfsel_reg, wlanes, be);

@@ -82,7 +82,27 @@ module fw_csr
   input  wire logic         cnt_dma_drop,
   output logic [31:0]       cnt_tx_pkts,
   output logic [31:0]       cnt_rx_pkts,
-  output logic [31:0]       cnt_rx_drops
+  output logic [31:0]       cnt_rx_drops,
+  // boot, mailbox, flash, core reset, link
+  input  wire logic         core_mode,       // the embedded core runs the firmware
+  output logic [31:0]       boot_status,
+  input  wire logic         mbox_cmd_wr,     // pulse: the driver wrote VND_MBOX_CMD
+  input  wire logic [31:0]  mbox_cmd_val,
+  input  wire logic [31:0]  mbox_arg0,
+  input  wire logic [31:0]  mbox_arg1,
+  output logic [31:0]       mbox_status,
+  output logic [31:0]       mbox_cmd,
+  output logic              mb_we,           // mailbox data RAM, firmware port
+  output logic [5:0]        mb_idx,
+  output logic [31:0]       mb_wdata,
+  input  wire logic [31:0]  mb_rdata,        // combinational
+  output logic              fl_wr,           // vn_flash registers
+  output logic              fl_rd,
+  output logic [2:0]        fl_idx,
+  output logic [31:0]       fl_wdata,
+  input  wire logic [31:0]  fl_rdata,        // combinational, the cycle of fl_rd
+  output logic              core_reset,      // pulse: CORE_RESET_KEY written
+  input  wire logic         link_up
 );
   localparam int NQ = 2 * QP + 1;
   localparam int NV = 2 * QP + 2;
@@ -92,6 +112,11 @@ module fw_csr
   end
   if (FW_SIZE > 'h1000 || FW_FDMA_DATA0 + FDMA_MAX > FW_SIZE) begin : g_bad_map
     $error("fw_csr: firmware window does not fit the 12-bit bus");
+  end
+  if (FW_MBOX_DATA0 + MBOX_DATA_BYTES > FW_SIZE || MBOX_DATA_BYTES != 256 ||
+      FW_FLASH_DATA != FW_FLASH_ADDR + 4 || FW_FLASH_CMD != FW_FLASH_ADDR + 8 ||
+      FW_FLASH_STATUS != FW_FLASH_ADDR + 12 || FW_FLASH_INFO != FW_FLASH_ADDR + 16) begin : g_bad_mbox
+    $error("fw_csr: mailbox data must be 64 words; FLASH_ADDR..INFO consecutive words (vn_flash reg_idx)");
   end
 
   assign hwcfg = ((32'(QP) & HWCFG_PAIRS_MASK) << HWCFG_PAIRS_SHIFT) |
@@ -200,6 +225,18 @@ module fw_csr
   assign fdma_data_wr   = wr && a >= 12'(FW_FDMA_DATA0) && 32'(a) < FW_FDMA_DATA0 + FDMA_MAX;
   assign fdma_data_idx  = 4'((32'(a) - FW_FDMA_DATA0) >> 2);
   assign fdma_data_wdata = wd;
+  // mailbox data RAM and flash registers: windows forwarded to their blocks
+  logic in_mb, in_fl;
+  assign in_mb    = a >= 12'(FW_MBOX_DATA0) && 32'(a) < FW_MBOX_DATA0 + MBOX_DATA_BYTES;
+  assign in_fl    = a >= 12'(FW_FLASH_ADDR) && 32'(a) <= FW_FLASH_INFO;
+  assign mb_we    = wr && in_mb;
+  assign mb_idx   = 6'((32'(a) - FW_MBOX_DATA0) >> 2);
+  assign mb_wdata = wd;
+  assign fl_wr    = wr && in_fl;
+  assign fl_rd    = rd && in_fl;
+  assign fl_idx   = 3'((32'(a) - FW_FLASH_ADDR) >> 2);
+  assign fl_wdata = wd;
+  assign core_reset = wr && at(a, FW_CORE_RESET) && wd == CORE_RESET_KEY;
   assign cnt_tx_pkts    = c_tx_pkts;
   assign cnt_rx_pkts    = c_rx_pkts;
   assign cnt_rx_drops   = c_rx_drops;
@@ -230,6 +267,10 @@ module fw_csr
       fdma_addr_reg <= '0;
       fdma_len_reg  <= '0;
       fw_rsp_rdata  <= '0;
+      // host mode has booted nothing; in core mode the boot ROM says what it booted
+      boot_status   <= core_mode ? 32'(BOOT_SLOT_NONE) : 32'(BOOT_SLOT_HOST);
+      mbox_status   <= '0;
+      mbox_cmd      <= '0;
       c_tx_pkts <= '0; c_tx_bytes <= '0; c_rx_pkts <= '0; c_rx_bytes <= '0;
       c_rx_drops <= '0; c_dma_rd <= '0; c_dma_wr <= '0; c_dma_drop <= '0;
     end else begin
@@ -261,6 +302,13 @@ module fw_csr
         if (at(a, FW_FDMA_ADDR_LO))          fdma_addr_reg <= set_lo(fdma_addr_reg, wd);
         if (at(a, FW_FDMA_ADDR_HI))          fdma_addr_reg <= set_hi(fdma_addr_reg, wd);
         if (at(a, FW_FDMA_LEN))              fdma_len_reg <= wd;
+        if (at(a, FW_FW_BOOT_STATUS))        boot_status <= wd;
+        if (at(a, FW_MBOX_STATUS))           mbox_status <= wd;
+      end
+      // a new command is busy at once, whatever the firmware writes in the same cycle
+      if (mbox_cmd_wr) begin
+        mbox_cmd    <= mbox_cmd_val;
+        mbox_status <= (wr && at(a, FW_MBOX_STATUS) ? wd : mbox_status) | MBOX_STATUS_BUSY;
       end
 
       if (cnt_tx_pkt) begin
@@ -342,6 +390,14 @@ module fw_csr
       if (at(a, FW_FDMA_STATUS))           rdata = fdma_busy ? FDMA_STATUS_BUSY : 32'h0;
       if (a >= 12'(FW_FDMA_DATA0) && 32'(a) < FW_FDMA_DATA0 + FDMA_MAX)
                                            rdata = fdma_data[32*fdma_data_idx +: 32];
+      if (at(a, FW_FW_BOOT_STATUS))        rdata = boot_status;
+      if (at(a, FW_MBOX_STATUS))           rdata = mbox_status;
+      if (at(a, FW_MBOX_CMD))              rdata = mbox_cmd;
+      if (at(a, FW_MBOX_ARG0))             rdata = mbox_arg0;
+      if (at(a, FW_MBOX_ARG1))             rdata = mbox_arg1;
+      if (in_mb)                           rdata = mb_rdata;
+      if (in_fl)                           rdata = fl_rdata;
+      if (at(a, FW_LINK_STATUS))           rdata = {31'd0, link_up};
       if (at(a, FW_CNT_TX_PKTS))           rdata = c_tx_pkts;
       if (at(a, FW_CNT_TX_BYTES))          rdata = c_tx_bytes;
       if (at(a, FW_CNT_RX_PKTS))           rdata = c_rx_pkts;

@@ -36,7 +36,7 @@ module vionic_top
   output logic [63:0]       dma_wr_addr,
   output logic [511:0]      dma_wr_data,
   output logic [6:0]        dma_wr_len,
-  // firmware bus
+  // firmware bus (host mode: ignored while core_en)
   input  wire logic         fw_req_valid,
   input  wire logic         fw_req_write,
   input  wire logic [11:0]  fw_req_addr,
@@ -53,7 +53,23 @@ module vionic_top
   output logic              s_axis_rx_tready,
   input  wire logic [511:0] s_axis_rx_tdata,
   input  wire logic [63:0]  s_axis_rx_tkeep,
-  input  wire logic         s_axis_rx_tlast
+  input  wire logic         s_axis_rx_tlast,
+  // embedded core: core_en (static) makes it the firmware bus master; without it the
+  // core's clock is stopped.  core_rst_req restarts it in the boot ROM.
+  input  wire logic         core_en,
+  input  wire logic         core_rst_req,
+  output logic [31:0]       core_pc,
+  output logic [63:0]       core_instret,
+  output logic              core_evt_seen,   // the core's firmware has polled the event FIFO
+  // MAC link state (a change is a firmware event)
+  input  wire logic         mac_link_up,
+  // flash: power cut, and the model's backdoor (word index; read data combinational)
+  input  wire logic         flash_cut,
+  input  wire logic         flash_bd_sel,    // the backdoor owns the array's port this cycle
+  input  wire logic         flash_bd_we,
+  input  wire logic [16:0]  flash_bd_widx,
+  input  wire logic [31:0]  flash_bd_wdata,
+  output logic [31:0]       flash_bd_rdata
 );
   localparam int NQ = 2 * QP + 1;
   localparam int NV = 2 * QP + 2;
@@ -90,6 +106,66 @@ module vionic_top
     .mem_en, .master_en, .msix_enable, .msix_maskall, .win_bar, .win_off, .win_len
   );
 
+  // ---- the firmware bus master: the host's port or the embedded core -----------------
+  logic        fwb_valid, fwb_write, c_fw_valid, c_fw_write;
+  logic [11:0] fwb_addr, c_fw_addr;
+  logic [31:0] fwb_wdata, c_fw_wdata, fwb_rdata;
+  logic        core_reset, core_rst_q;
+  logic [16:0] c_fl_widx;
+  assign fwb_valid = core_en ? c_fw_valid : fw_req_valid;
+  assign fwb_write = core_en ? c_fw_write : fw_req_write;
+  assign fwb_addr  = core_en ? c_fw_addr  : fw_req_addr;
+  assign fwb_wdata = core_en ? c_fw_wdata : fw_req_wdata;
+  assign fw_rsp_rdata = fwb_rdata;
+
+  // CORE_RESET acts after the write that asked for it has completed
+  always_ff @(posedge clk) begin
+    if (!rst_n) core_rst_q <= 1'b0;
+    else        core_rst_q <= core_reset;
+  end
+
+  // host mode stops the core's clock (a clock gate in silicon): its logic costs nothing
+  // there, in hardware and in the model
+  logic core_clk;
+  assign core_clk = clk && core_en;
+
+  vn_core_sys u_core (
+    .clk(core_clk), .rst_n, .core_rst(core_rst_q || core_rst_req),
+    .fw_valid(c_fw_valid), .fw_write(c_fw_write), .fw_addr(c_fw_addr), .fw_wdata(c_fw_wdata),
+    .fw_rdata(fwb_rdata),
+    .fl_hold(flash_bd_sel), .fl_widx(c_fl_widx), .fl_rdata(flash_bd_rdata),
+    .dbg_pc(core_pc), .dbg_instret(core_instret), .evt_seen(core_evt_seen)
+  );
+
+  logic link_q;
+  always_ff @(posedge clk) link_q <= mac_link_up;
+
+  // ---- mailbox data RAM and flash -----------------------------------------------------
+  logic        mba_we, mb_we;
+  logic [5:0]  mba_idx, mb_idx;
+  logic [3:0]  mba_be;
+  logic [31:0] mba_wdata, mba_rdata, mb_wdata, mb_rdata;
+  logic        mbox_cmd_wr;
+  logic [31:0] mbox_cmd_val, mbox_arg0, mbox_arg1, mbox_status, mbox_cmd, boot_status;
+  logic        fl_wr, fl_rd;
+  logic [2:0]  fl_idx;
+  logic [31:0] fl_wdata, fl_rdata;
+
+  mbox_ram u_mbox (
+    .clk,
+    .a_we(mba_we), .a_idx(mba_idx), .a_be(mba_be), .a_wdata(mba_wdata), .a_rdata(mba_rdata),
+    .b_we(mb_we), .b_idx(mb_idx), .b_wdata(mb_wdata), .b_rdata(mb_rdata)
+  );
+
+  // the core's flash window shares the backdoor port; a core read waits while the
+  // model's backdoor holds it
+  vn_flash u_flash (
+    .clk, .rst_n, .cut(flash_cut),
+    .reg_wr(fl_wr), .reg_rd(fl_rd), .reg_idx(fl_idx), .reg_wdata(fl_wdata), .reg_rdata(fl_rdata),
+    .bd_we(flash_bd_we), .bd_widx(flash_bd_sel ? flash_bd_widx : c_fl_widx), .bd_wdata(flash_bd_wdata),
+    .bd_rdata(flash_bd_rdata)
+  );
+
   // ---- BAR0 registers and the event FIFO ----------------------------------------------
   logic        evt_push, evt_pop, evt_empty, evt_full;
   logic [79:0] evt_push_data, evt_head;
@@ -124,7 +200,9 @@ module vionic_top
     .qs_size, .qs_msix_vector, .qs_enable, .qs_reset, .qs_desc, .qs_driver, .qs_device,
     .devcfg, .fw_version, .hwcfg, .cnt_tx_pkts, .cnt_rx_pkts, .cnt_rx_drops,
     .isr_set_queue, .isr_set_config, .isr_clear(dev_reset),
-    .mx_wr, .mx_dw, .mx_be, .mx_wdata, .mx_tbl_rdata, .mx_pba_rdata
+    .mx_wr, .mx_dw, .mx_be, .mx_wdata, .mx_tbl_rdata, .mx_pba_rdata,
+    .boot_status, .mbox_status, .mbox_cmd, .mbox_cmd_wr, .mbox_cmd_val, .mbox_arg0, .mbox_arg1,
+    .mba_we, .mba_idx, .mba_be, .mba_wdata, .mba_rdata, .link_up(link_q)
   );
 
   evt_fifo #(.DEPTH(EVT_FIFO_DEPTH), .W(80)) u_evt (
@@ -157,7 +235,8 @@ module vionic_top
 
   fw_csr #(.QP(QP)) u_fw (
     .clk, .rst_n,
-    .fw_req_valid, .fw_req_write, .fw_req_addr, .fw_req_wdata, .fw_rsp_rdata,
+    .fw_req_valid(fwb_valid), .fw_req_write(fwb_write), .fw_req_addr(fwb_addr),
+    .fw_req_wdata(fwb_wdata), .fw_rsp_rdata(fwb_rdata),
     .evt_empty, .evt_head, .evt_pop,
     .cc_device_feature0, .cc_device_feature1, .cc_driver_feature0, .cc_driver_feature1,
     .cc_config_msix_vector, .cc_num_queues, .cc_device_status, .cc_config_generation,
@@ -173,7 +252,10 @@ module vionic_top
     .fdma_data_wdata, .fdma_busy, .fdma_data,
     .cnt_tx_pkt, .cnt_tx_bytes, .cnt_rx_pkt, .cnt_rx_bytes, .cnt_rx_drop,
     .cnt_dma_rd, .cnt_dma_wr, .cnt_dma_drop,
-    .cnt_tx_pkts, .cnt_rx_pkts, .cnt_rx_drops
+    .cnt_tx_pkts, .cnt_rx_pkts, .cnt_rx_drops,
+    .core_mode(core_en), .boot_status, .mbox_cmd_wr, .mbox_cmd_val, .mbox_arg0, .mbox_arg1,
+    .mbox_status, .mbox_cmd, .mb_we, .mb_idx, .mb_wdata, .mb_rdata,
+    .fl_wr, .fl_rd, .fl_idx, .fl_wdata, .fl_rdata, .core_reset, .link_up(link_q)
   );
   assign dev_idle = eng_idle && dma_idle;
 

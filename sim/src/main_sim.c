@@ -24,6 +24,8 @@ static void usage(FILE *f)
             "  --ring-size N     ring size of each data queue (default: device maximum)\n"
             "  --frame-len N     send frames of N bytes only (60..1514; default mixed)\n"
             "  --dma-latency N   modeled host round trip in cycles (default 250 = 1 us)\n"
+            "  --firmware host|core  who runs the firmware: compiled into this process (host,\n"
+            "                    default) or the cross-built image on the device's RV32 core\n"
             "  --trace FILE.fst  write a waveform (slow)\n"
             "  --pcap FILE.pcap  write every frame the device transmits\n"
             "  --json            print the result as one JSON object\n"
@@ -42,6 +44,7 @@ static void print_json(const struct scen_opts *o, const struct scen_result *r)
     vn_json_begin(&j, stdout);
     vn_json_str(&j, "scenario", o->name);
     vn_json_bool(&j, "pass", r->pass);
+    vn_json_str(&j, "firmware", o->firmware ? o->firmware : "host");
     vn_json_u64(&j, "seed", o->seed);
     vn_json_u64(&j, "queues", r->queues);
     vn_json_hex(&j, "device_features", r->device_features);
@@ -79,8 +82,9 @@ static void print_json(const struct scen_opts *o, const struct scen_result *r)
 static void print_human(const struct scen_opts *o, const struct scen_result *r)
 {
     double us = (double)r->cycles * 1e6 / VN_MODEL_CLOCK_HZ;
-    printf("vionic-sim: scenario %s, seed %llu, %u queue pair%s\n", o->name,
-           (unsigned long long)o->seed, r->queues, r->queues == 1 ? "" : "s");
+    printf("vionic-sim: scenario %s, seed %llu, %u queue pair%s%s\n", o->name,
+           (unsigned long long)o->seed, r->queues, r->queues == 1 ? "" : "s",
+           o->firmware && !strcmp(o->firmware, "core") ? ", firmware on the RV32 core" : "");
     printf("  features   device 0x%llx, negotiated 0x%llx\n", (unsigned long long)r->device_features,
            (unsigned long long)r->driver_features);
     if (r->tx_frames || r->rx_frames) {
@@ -113,7 +117,7 @@ static void print_human(const struct scen_opts *o, const struct scen_result *r)
 static int run_replay(const char *path, const struct scen_opts *o, int json)
 {
     struct vn_replay_opts ro = {.dma_latency = o->dma_latency, .fst_path = o->fst_path,
-                                .progress = o->verbose};
+                                .firmware = o->firmware, .progress = o->verbose};
     struct vn_replay_result r;
     double t0 = vn_wall_seconds();
     int rc = vn_replay_run(path, &ro, &r);
@@ -199,7 +203,7 @@ int main(int argc, char **argv)
         NUM("--resets", 1, 10000000, o.resets)
 #undef NUM
         if (!strcmp(a, "--scenario") || !strcmp(a, "--trace") || !strcmp(a, "--pcap") ||
-            !strcmp(a, "--replay")) {
+            !strcmp(a, "--replay") || !strcmp(a, "--firmware")) {
             if (!v) {
                 fprintf(stderr, "%s: %s needs a value (see --help)\n", prog, a);
                 return 2;
@@ -210,6 +214,13 @@ int main(int argc, char **argv)
                 replay = v;
             else if (!strcmp(a, "--trace"))
                 o.fst_path = v;
+            else if (!strcmp(a, "--firmware")) {
+                if (strcmp(v, "host") && strcmp(v, "core")) {
+                    fprintf(stderr, "%s: --firmware takes host or core, got '%s'\n", prog, v);
+                    return 2;
+                }
+                o.firmware = v;
+            }
             else
                 o.pcap_path = v;
             i++;

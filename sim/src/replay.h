@@ -7,6 +7,7 @@
 struct vn_replay_opts {
     uint32_t dma_latency;
     const char *fst_path;
+    const char *firmware; /* NULL/"host" or "core" (vn_tr_sim_opts) */
     int progress;
 };
 

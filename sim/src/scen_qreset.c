@@ -243,6 +243,7 @@ static int open_dev(struct qr *q, const struct scen_opts *o, int first)
         .dma_latency = o->dma_latency,
         .fst_path = first ? o->fst_path : NULL,
         .pcap_path = first ? o->pcap_path : NULL,
+        .firmware = o->firmware,
         .corrupt_frame = -1,
     };
     int rc = tb_open(&q->tb, &to);

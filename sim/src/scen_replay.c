@@ -332,7 +332,8 @@ int vn_replay_run(const char *path, const struct vn_replay_opts *o, struct vn_re
     if (rc)
         return rc;
     res->ops = t.n;
-    struct vn_tr_sim_opts so = {.dma_latency = o->dma_latency, .fst_path = o->fst_path};
+    struct vn_tr_sim_opts so = {.dma_latency = o->dma_latency, .fst_path = o->fst_path,
+                                .firmware = o->firmware};
     if ((rc = vn_tr_sim_open(&so, &r.tr))) {
         snprintf(res->error, sizeof(res->error), "cannot create the device: %s", strerror(-rc));
         vn_regtrace_free(&t);

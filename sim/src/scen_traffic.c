@@ -39,6 +39,7 @@ static int open_tb(const struct scen_opts *o, struct tb *tb, struct scen_result 
         .dma_latency = o->dma_latency,
         .fst_path = o->fst_path,
         .pcap_path = o->pcap_path,
+        .firmware = o->firmware,
         .corrupt_frame = o->corrupt_frame,
         .no_loopback = !loopback,
     };

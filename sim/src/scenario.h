@@ -13,6 +13,7 @@ struct scen_opts {
     uint32_t dma_latency;
     unsigned frame_len; /* 0: mixed sizes */
     const char *fst_path, *pcap_path;
+    const char *firmware; /* NULL/"host" or "core" (vn_tr_sim_opts) */
     int64_t corrupt_frame;
     uint64_t resets; /* queue-reset-random: operations to do (0: 1000) */
     int verbose;

@@ -66,7 +66,8 @@ int tb_open(struct tb *tb, const struct tb_opts *o)
 {
     memset(tb, 0, sizeof(*tb));
     tb->o = *o;
-    struct vn_tr_sim_opts so = {.dma_latency = o->dma_latency, .fst_path = o->fst_path};
+    struct vn_tr_sim_opts so = {.dma_latency = o->dma_latency, .fst_path = o->fst_path,
+                                .firmware = o->firmware};
     int rc = vn_tr_sim_open(&so, &tb->tr);
     if (rc) {
         fprintf(stderr, "vionic: cannot create the simulated device: %s\n", strerror(-rc));

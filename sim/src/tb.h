@@ -17,6 +17,7 @@ struct tb_opts {
     uint32_t dma_latency; /* cycles, 0: model default */
     const char *fst_path;
     const char *pcap_path;
+    const char *firmware;  /* NULL/"host" or "core" (vn_tr_sim_opts) */
     int64_t corrupt_frame; /* flip a byte of the Nth looped frame (0-based); -1: never */
     int no_loopback;       /* MAC TX frames are counted and dropped (benchmarks) */
 };
