@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages vionic builds with (as root; skips what is present).
 set -euo pipefail
-pkgs=(cmake make gcc g++ verilator zlib1g-dev dpdk-dev librte-net-virtio23 librte-net-vhost23 qemu-system-x86 busybox-static cpio xz-utils)
+pkgs=(cmake make gcc g++ verilator zlib1g-dev dpdk-dev librte-net-virtio23 librte-net-vhost23 qemu-system-x86 busybox-static cpio xz-utils libpciaccess-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

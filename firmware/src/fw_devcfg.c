@@ -18,7 +18,7 @@ void fw_publish_devcfg(void)
     for (uint32_t i = 0; i < VN_DEVICE_LEN; i++)
         b[i] = 0; /* speed and duplex: SPEED_DUPLEX is not offered */
     fw_bcopy(b + VN_DEVICE_NET_MAC, mac, sizeof mac);
-    fw_put_le16(b + VN_DEVICE_NET_STATUS, VN_NET_S_LINK_UP);
+    fw_put_le16(b + VN_DEVICE_NET_STATUS, fw_st.link_up ? VN_NET_S_LINK_UP : 0);
     fw_put_le16(b + VN_DEVICE_NET_MAX_VIRTQUEUE_PAIRS, (uint16_t)fw_st.max_pairs);
     fw_put_le16(b + VN_DEVICE_NET_MTU, VN_NET_MTU_DEFAULT);
 
@@ -37,4 +37,16 @@ void fw_publish_devcfg(void)
         hal_write32(VN_FW_CC_CONFIG_GENERATION, fw_st.config_gen);
     }
     fw_st.devcfg_valid = true;
+}
+
+void fw_on_link(bool up)
+{
+    if (up == fw_st.link_up)
+        return;
+    fw_st.link_up = up;
+    fw_publish_devcfg();
+    /* 5.1.4.2: a link change is a configuration change; the driver hears of it once it
+     * is live (before DRIVER_OK it reads the status when it gets there). */
+    if (fw_st.status & VN_STATUS_DRIVER_OK)
+        hal_write32(VN_FW_CFG_IRQ, 1);
 }

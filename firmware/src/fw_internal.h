@@ -65,6 +65,8 @@ struct fw_state {
 
     uint32_t devcfg[FW_DEVCFG_WORDS];
     bool devcfg_valid;
+    bool link_up;          /* the MAC's link, as virtio_net_config.status shows it */
+    uint16_t qbase[FW_MAX_QUEUES]; /* VND_QUEUE_BASE: where a data queue's indices start */
     uint8_t config_gen;
 
     struct fw_ctrlq cq;
@@ -104,6 +106,10 @@ void fw_qreset_clear(void);
 
 /* fw_devcfg.c */
 void fw_publish_devcfg(void);
+/* The MAC's link changed: new status, new generation, config interrupt when live. */
+void fw_on_link(bool up);
+/* fw_queues.c: VND_QUEUE_BASE written for queue q (a vDPA restore of the ring's indices) */
+void fw_on_queue_base(uint32_t q, uint32_t v);
 
 /* fw_fdma.c: one mailbox transfer, 1..VN_FDMA_MAX bytes. 0 or -errno. */
 int fw_fdma_read(uint64_t addr, uint8_t *buf, uint32_t len);

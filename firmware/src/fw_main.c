@@ -32,6 +32,7 @@ void fw_init(void)
     fw_st.num_queues = fw_st.ctrl_q + 1;
     fw_st.resetting = false;
     fw_st.devcfg_valid = false;
+    fw_st.link_up = (hal_read32(VN_FW_LINK_STATUS) & 1u) != 0;
     fw_st.config_gen = 0;
     fw_mbox_init();
 
@@ -88,8 +89,14 @@ static bool on_event(const struct fw_event *ev)
         if (ev->qsel == fw_st.ctrl_q)
             fw_ctrlq_service();
         return true;
+    case VN_EVT_KIND_LINK:
+        fw_on_link((ev->data & 1u) != 0);
+        return true;
     case VN_EVT_KIND_VENDOR:
-        fw_mbox_command(ev->data);
+        if (ev->off == VN_VENDOR_VND_QUEUE_BASE)
+            fw_on_queue_base(ev->qsel, ev->data);
+        else
+            return fw_mbox_command(ev->data);
         return true;
     case VN_EVT_KIND_QERR:
         /* A QERR queued behind a device reset names a queue that reset already

@@ -200,19 +200,23 @@ static void cmd_activate(uint32_t slot)
     done(VN_MBOX_ERR_NONE, slot);
 }
 
-static void cmd_reboot(void)
+/* true: the event was popped here */
+static bool cmd_reboot(void)
 {
     uint32_t run;
     if (!running_from_flash(&run)) {
         done(VN_MBOX_ERR_UNSUPPORTED, 0);
-        return;
+        return false;
     }
-    /* answered first: the core does not come back to it */
+    /* answered and popped first: the core does not come back to it, and the firmware
+     * that boots next must not find REBOOT at the head of the queue and run it again */
     done(VN_MBOX_ERR_NONE, 0);
+    hal_write32(VN_FW_EVT_POP, 1);
     hal_write32(VN_FW_CORE_RESET, VN_CORE_RESET_KEY);
+    return true;
 }
 
-void fw_mbox_command(uint32_t cmd)
+bool fw_mbox_command(uint32_t cmd)
 {
     uint32_t arg0 = hal_read32(VN_FW_MBOX_ARG0), arg1 = hal_read32(VN_FW_MBOX_ARG1);
     switch (cmd & 0xffu) {
@@ -221,7 +225,8 @@ void fw_mbox_command(uint32_t cmd)
     case VN_MBOX_CMD_WRITE: cmd_write(arg0, arg1); break;
     case VN_MBOX_CMD_COMMIT: cmd_commit(); break;
     case VN_MBOX_CMD_ACTIVATE: cmd_activate(arg0); break;
-    case VN_MBOX_CMD_REBOOT: cmd_reboot(); break;
+    case VN_MBOX_CMD_REBOOT: return !cmd_reboot();
     default: done(VN_MBOX_ERR_BAD_CMD, 0); break;
     }
+    return true;
 }

@@ -33,6 +33,7 @@ bool fw_queue_enabled(uint32_t q)
 
 void fw_queue_defaults(uint32_t q)
 {
+    fw_st.qbase[q] = 0;
     hal_write32(VN_FW_QS_SEL, q);
     hal_write32(VN_FW_QS_SIZE, fw_st.max_qsize);
     hal_write32(VN_FW_QS_MSIX_VECTOR, VN_MSIX_NO_VECTOR);
@@ -79,6 +80,7 @@ static void program_engine(uint32_t q, uint64_t desc, uint64_t drv, uint64_t dev
     hal_write32(VN_FW_QC_DRIVER_HI, (uint32_t)(drv >> 32));
     hal_write32(VN_FW_QC_DEVICE_LO, (uint32_t)dev);
     hal_write32(VN_FW_QC_DEVICE_HI, (uint32_t)(dev >> 32));
+    hal_write32(VN_FW_QC_BASE, fw_st.qbase[q]);
     hal_write32(VN_FW_QC_CMD, VN_QC_CMD_START);
 }
 
@@ -152,4 +154,12 @@ void fw_on_queue_write(uint32_t off, uint32_t q, uint32_t v)
         v = valid_vector(v & FW_FIELD_MASK(VN_COMMON_QUEUE_MSIX_VECTOR_SIZE));
     }
     hal_write32(reg, v);
+}
+
+void fw_on_queue_base(uint32_t q, uint32_t v)
+{
+    /* Only a data queue that is not running takes a start index; the control queue is
+     * the firmware's own and always starts at 0. */
+    if (q < fw_st.ctrl_q && !qs_read(q, VN_FW_QS_ENABLE))
+        fw_st.qbase[q] = (uint16_t)v;
 }

@@ -253,6 +253,7 @@ uint32_t hal_read32(uint32_t addr)
         uint32_t q = mock_reg(VN_FW_QC_SEL);
         return q < 2 * MOCK_PAIRS ? qc_state_read(&mock.qc[q]) : 0;
     }
+    case VN_FW_LINK_STATUS: return mock.link_down ? 0 : 1;
     case VN_FW_FLASH_ADDR: return mock_flash.addr;
     case VN_FW_FLASH_DATA: {
         uint32_t wi = mock_flash.addr / 4;

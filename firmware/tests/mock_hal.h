@@ -58,6 +58,7 @@ struct mock {
                                queue_enable set while queue_reset is 1 */
     unsigned bad_writes;    /* writes to read-only registers or outside the window */
     bool draining;          /* DEV_IDLE reads 0 while set */
+    bool link_down;         /* LINK_STATUS reads 0 while set */
     unsigned dev_resets, dev_idle_reads, cfg_irqs;
     uint32_t msi[MOCK_MSI_MAX];
     unsigned msi_count;

@@ -139,6 +139,30 @@ static void many_events_in_one_poll(void)
     CHECK_EQ(drv_read(VN_COMMON_CONFIG_MSIX_VECTOR, 2), 0, "config vector");
 }
 
+/* A link change from the MAC: status bit, a new generation, and a config interrupt only
+ * once the driver is live. */
+static void link_change(void)
+{
+    mock.link_down = true;
+    mock_push(VN_EVT_KIND_LINK, 0, 4, 0, 0);
+    fw_settle();
+    CHECK_EQ(drv_devcfg_read(VN_DEVICE_NET_STATUS, 2), 0, "status with link down");
+    CHECK_EQ(drv_read(VN_COMMON_CONFIG_GENERATION, 1), 1, "generation after the change");
+    CHECK_EQ(mock.cfg_irqs, 0, "no config interrupt before DRIVER_OK");
+    CHECK_EQ(drv_negotiate(FEATURES_ALL) & VN_STATUS_FEATURES_OK, VN_STATUS_FEATURES_OK, "negotiated");
+    drv_status_add(VN_STATUS_DRIVER_OK);
+    mock.link_down = false;
+    mock_push(VN_EVT_KIND_LINK, 0, 4, 1, 0);
+    fw_settle();
+    CHECK_EQ(drv_devcfg_read(VN_DEVICE_NET_STATUS, 2), VN_NET_S_LINK_UP, "status with link up");
+    CHECK_EQ(drv_read(VN_COMMON_CONFIG_GENERATION, 1), 2, "generation after the second change");
+    CHECK_EQ(mock.cfg_irqs, 1, "one config interrupt once live");
+    mock_push(VN_EVT_KIND_LINK, 0, 4, 1, 0); /* no change: nothing happens */
+    fw_settle();
+    CHECK_EQ(drv_read(VN_COMMON_CONFIG_GENERATION, 1), 2, "generation unchanged");
+    CHECK_EQ(mock.cfg_irqs, 1, "no interrupt without a change");
+}
+
 int main(void)
 {
     t_run("power_on_shadows", power_on_shadows);
@@ -150,5 +174,6 @@ int main(void)
     t_run("failed_is_latched", failed_is_latched);
     t_run("qerr_needs_reset", qerr_needs_reset);
     t_run("many_events_in_one_poll", many_events_in_one_poll);
+    t_run("link_change", link_change);
     return t_summary();
 }

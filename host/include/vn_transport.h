@@ -123,4 +123,34 @@ typedef void (*vn_tr_sim_dma_hook)(void *ctx, uint64_t cycle, int is_write, uint
                                    uint32_t len);
 void vn_tr_sim_set_dma_hook(struct vn_tr *tr, vn_tr_sim_dma_hook fn, void *ctx);
 
+/* The pci backend: a real PCI function.  libpciaccess finds it, maps its memory BARs
+ * (sysfs resourceN) and reads and writes its config space; VFIO type1 (the function bound
+ * to vfio-pci) gives DMA mappings through the IOMMU and MSI-X as eventfds.  Without VFIO
+ * only config and BAR access work (info, counters, flash): dma_* and irq_setup then fail
+ * with -ENXIO and a log message that says how to bind the function. */
+struct vn_tr_pci_opts {
+    const char *bdf;    /* "BB:DD.F" or "DDDD:BB:DD.F"; NULL: the first 1af4:1041 function */
+    int need_dma;       /* 1: fail the open when VFIO cannot be set up */
+    size_t dma_cap;     /* bytes dma_alloc hands out at most (rounded to pages); 0: 256 MiB */
+    uint64_t iova_base; /* first IOVA of dma_alloc; 0: 0x1_0000_0000.  Never the MSI window
+                         * 0xfee00000-0xfeefffff: allocations skip it. */
+};
+VN_WUR int vn_tr_pci_open(const struct vn_tr_pci_opts *opts, struct vn_tr **out);
+/* Whether DMA and MSI-X are available (VFIO set up); 0 for other transports. */
+int vn_tr_pci_has_dma(const struct vn_tr *tr);
+/* The function's address as DDDD:BB:DD.F; NULL for other transports. */
+const char *vn_tr_pci_bdf(const struct vn_tr *tr);
+
+/* One virtio-net function on the bus, for listings. */
+struct vn_tr_pci_fn {
+    char bdf[16];      /* DDDD:BB:DD.F */
+    uint16_t vendor, device, subsys_device;
+    char driver[32];   /* bound kernel driver (sysfs 'driver' link); "" when none */
+    int iommu_group;   /* -1: none (no IOMMU or not in a group) */
+};
+/* Up to max virtio-net functions (1af4:1041 modern, 1af4:1000 transitional with subsystem
+ * device 1) in bus order; *count gets how many exist.  Touches no device registers
+ * beyond the IDs.  0 or -errno (no PCI bus to scan). */
+VN_WUR int vn_tr_pci_list(struct vn_tr_pci_fn *out, unsigned max, unsigned *count);
+
 #endif

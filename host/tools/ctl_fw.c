@@ -10,6 +10,8 @@
 #include "fw_image_check.h"
 #include "vionic_regs.h"
 #include "vn_fwupdate.h"
+#include "vn_model.h"
+#include "vn_transport.h"
 
 #define PROG "vionicctl"
 
@@ -127,7 +129,34 @@ int ctl_fw_info(struct vn_pci *p, bool json)
     return 0;
 }
 
-int ctl_fw_activate(struct vn_pci *p, int slot, bool json)
+/* After REBOOT: the core resets a few cycles after it answered, then the boot ROM checks
+ * the slot and starts the firmware.  Wait for both edges of "firmware ready". */
+#define REBOOT_START_CYCLES UINT64_C(1000000)
+#define REBOOT_BOOT_CYCLES UINT64_C(100000000)
+
+static int wait_reboot(struct vn_tr *tr, uint64_t *cycles)
+{
+    struct vn_model *m = vn_tr_sim_model(tr);
+    if (!m)
+        return -ENODEV;
+    uint64_t t0 = vn_model_cycles(m);
+    while (vn_model_fw_ready(m) && vn_model_cycles(m) - t0 < REBOOT_START_CYCLES)
+        vn_model_step(m, 16);
+    if (vn_model_fw_ready(m))
+        return -ETIMEDOUT; /* the core never restarted */
+    uint64_t t1 = vn_model_cycles(m);
+    while (!vn_model_fw_ready(m) && vn_model_cycles(m) - t1 < REBOOT_BOOT_CYCLES)
+        vn_model_step(m, 1024);
+    *cycles = vn_model_cycles(m) - t1;
+    return vn_model_fw_ready(m) ? 0 : -ETIMEDOUT;
+}
+
+static int vendor_rd(struct vn_pci *p, uint32_t off, uint32_t *v)
+{
+    return vn_tr_bar_read(p->tr, 0, VN_VENDOR_BASE + off, 4, v);
+}
+
+int ctl_fw_activate(struct vn_tr *tr, struct vn_pci *p, int slot, bool json)
 {
     struct vn_fw_err e;
     char msg[160];
@@ -152,11 +181,40 @@ int ctl_fw_activate(struct vn_pci *p, int slot, bool json)
         fprintf(stderr, PROG ": reboot: %s\n", vn_fw_strerror(&e, msg, sizeof msg));
         return 1;
     }
-    if (json)
-        printf("{\"command\":\"fw activate\",\"slot\":\"%c\",\"rebooted\":%s}\n", slot_name(s),
+    uint64_t boot_cycles = 0;
+    uint32_t bs = 0, ver = 0;
+    if (rebooted) {
+        if ((rc = wait_reboot(tr, &boot_cycles))) {
+            fprintf(stderr, PROG ": reboot: the firmware did not come back: %s\n", strerror(-rc));
+            return 1;
+        }
+        if ((rc = vendor_rd(p, VN_VENDOR_VND_BOOT_STATUS, &bs)) ||
+            (rc = vendor_rd(p, VN_VENDOR_VND_FW_VERSION, &ver))) {
+            fprintf(stderr, PROG ": reboot: reading the boot status: %s\n", strerror(-rc));
+            return 1;
+        }
+    }
+    uint32_t booted = bs & 3u;
+    if (json) {
+        printf("{\"command\":\"fw activate\",\"slot\":\"%c\",\"rebooted\":%s", slot_name(s),
                rebooted ? "true" : "false");
-    else
-        printf("slot %c boots next; %s\n", slot_name(s),
-               rebooted ? "the core restarted" : "host mode: no core to restart");
+        if (rebooted)
+            printf(",\"booted\":\"%c\",\"fell_back\":%s,\"version\":\"%u.%u\",\"boot_cycles\":%llu",
+                   slot_name(booted), (bs & VN_BOOT_FELL_BACK) ? "true" : "false", ver >> 16,
+                   ver & 0xffff, (unsigned long long)boot_cycles);
+        printf("}\n");
+    } else if (rebooted) {
+        printf("slot %c boots next; the core restarted: booted slot %c%s, firmware %u.%u "
+               "(%llu cycles)\n", slot_name(s), slot_name(booted),
+               (bs & VN_BOOT_FELL_BACK) ? " (FELL BACK: the activated slot was refused)" : "",
+               ver >> 16, ver & 0xffff, (unsigned long long)boot_cycles);
+    } else {
+        printf("slot %c boots next; host mode: no core to restart\n", slot_name(s));
+    }
+    if (rebooted && booted != s) {
+        fprintf(stderr, PROG ": fw activate: slot %c was activated but slot %c booted\n",
+                slot_name(s), slot_name(booted));
+        return 1;
+    }
     return 0;
 }

@@ -14,7 +14,9 @@
 int ctl_fw_load(const char *path, uint8_t **image, size_t *len);
 int ctl_fw_flash(struct vn_tr *tr, struct vn_pci *p, const uint8_t *image, size_t len, bool json);
 int ctl_fw_info(struct vn_pci *p, bool json);
-/* slot: BOOT_SLOT_A/B, or -1 for the slot an update writes (the one just flashed). */
-int ctl_fw_activate(struct vn_pci *p, int slot, bool json);
+/* slot: BOOT_SLOT_A/B, or -1 for the slot an update writes (the one just flashed).  In
+ * core mode the core then restarts; this waits for the new firmware (tr: the sim
+ * transport, whose model tells when it is up) and reports what booted. */
+int ctl_fw_activate(struct vn_tr *tr, struct vn_pci *p, int slot, bool json);
 
 #endif

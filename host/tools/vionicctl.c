@@ -20,6 +20,7 @@
 #include "vn_transport.h"
 #include "vn_vq.h"
 #include "ctl_fw.h"
+#include "ctl_pci.h"
 
 #define PROG "vionicctl"
 #define EXIT_FAIL 1
@@ -29,10 +30,13 @@
 #define SIM_BANNER                                                                          \
     "backend: sim -- the in-process cycle model of vionic (Verilated RTL + host-mode "      \
     "firmware); no hardware is touched"
+#define SIM_BANNER_CORE                                                                     \
+    "backend: sim -- the in-process cycle model of vionic (Verilated RTL, firmware on its "  \
+    "RV32 core, booted from flash); no hardware is touched"
 
 enum cmd {
     CMD_NONE, CMD_INFO, CMD_STATS, CMD_RING_SHOW, CMD_RING_SET, CMD_QUEUE_RESET,
-    CMD_FLASH, CMD_FW_INFO, CMD_FW_ACTIVATE
+    CMD_FLASH, CMD_FW_INFO, CMD_FW_ACTIVATE, CMD_LIST
 };
 
 /* Options a command accepts, as bits. */
@@ -47,6 +51,8 @@ enum {
 struct opts {
     bool json, verbose, help, sim;
     const char *device;
+    const char *firmware;   /* NULL/"host" or "core" (vn_tr_sim_opts) */
+    const char *boot_image; /* core: the image in flash slot A at power-on; NULL: the build's */
     unsigned queues, ring_size, rx, tx, size, vq, slot;
     uint64_t traffic;
     unsigned given; /* OPT_* seen */
@@ -94,8 +100,8 @@ static int fail(const char *fmt, ...)
 
 static void help_main(void)
 {
-    printf("usage: " PROG " [--sim | --device BDF] [--queues N] [--ring-size N] [--json] [-v]\n"
-           "                 COMMAND [command options]\n"
+    printf("usage: " PROG " [--sim | --device BDF] [--firmware host|core] [--queues N]\n"
+           "                 [--ring-size N] [--json] [-v] COMMAND [command options]\n"
            "\n"
            "Query and configure a vionic virtio-net device, devlink/ethtool style.  Every run\n"
            "brings the device up (all queue pairs unless --queues), runs one command, prints,\n"
@@ -103,9 +109,17 @@ static void help_main(void)
            "\n"
            "Backend: --sim (the default, and today the only one) runs the in-process cycle model\n"
            "of vionic -- the Verilated RTL with the host-mode firmware -- with its MAC looped\n"
-           "back.  --device BDF (a real PCI function) is not available yet.\n"
+           "back.  --device BB:DD.F|DDDD:BB:DD.F drives a real PCI function instead (libpciaccess;\n"
+           "VFIO for DMA and MSI-X: bind it to vfio-pci, see docs/pci-transport.md).  Without\n"
+           "VFIO only info works (config space, no rings); --traffic and ring set need --sim.\n"
+           "--firmware core runs the cross-built firmware on the model's RV32 core instead:\n"
+           "the boot ROM boots it from flash slot A (--boot-image FILE, default the build's\n"
+           "vionic-fw.img), so flash, fw info and fw activate meet the real boot path.  Each\n"
+           "run starts a fresh model: flash contents do not survive to the next run.\n"
            "\n"
            "commands:\n"
+           "  list                        virtio-net functions on the PCI bus: ID, BDF, driver,\n"
+           "                              IOMMU group (--sim list: the model)\n"
            "  info                        IDs, features, MAC, MTU, link, queues, firmware\n"
            "  stats [--traffic N]         driver and device counters\n"
            "  ring show                   ring sizes of every queue (ethtool -g)\n"
@@ -116,6 +130,8 @@ static void help_main(void)
            "  fw activate [--slot A|B]    boot that slot next (default: the one just flashed)\n"
            "\n"
            "global options:\n"
+           "  --firmware host|core  who runs the firmware (default host, see above)\n"
+           "  --boot-image FILE     core: the image flash slot A holds at power-on\n"
            "  --queues N      queue pairs to bring up (default: all the device has)\n"
            "  --ring-size N   ring size at bring-up (default: the device maximum)\n"
            "  --json          one JSON object on stdout (info, stats, ring, queue)\n"
@@ -225,6 +241,17 @@ static int parse_args(int argc, char **argv, struct opts *o)
             o->verbose = true;
         } else if (strcmp(a, "--sim") == 0) {
             o->sim = true;
+        } else if (strcmp(a, "--firmware") == 0) {
+            if (!val || (strcmp(val, "host") && strcmp(val, "core")))
+                return usage_error("--firmware takes host or core%s%s%s", val ? ", got '" : "",
+                                   val ? val : "", val ? "'" : "");
+            o->firmware = val;
+            i++;
+        } else if (strcmp(a, "--boot-image") == 0) {
+            if (!val)
+                return usage_error("--boot-image needs a firmware image file");
+            o->boot_image = val;
+            i++;
         } else if (strcmp(a, "--device") == 0) {
             if (!val)
                 return usage_error("--device needs a PCI address (BDF)");
@@ -286,6 +313,7 @@ static int resolve(struct opts *o)
         const char *w0, *w1;
         unsigned nargs, allowed;
     } table[] = {
+        {CMD_LIST, "list", NULL, 0, 0},
         {CMD_INFO, "info", NULL, 0, 0},
         {CMD_STATS, "stats", NULL, 0, OPT_TRAFFIC},
         {CMD_RING_SHOW, "ring", "show", 0, 0},
@@ -440,14 +468,22 @@ static void feature_list(uint64_t f, char *buf, size_t len)
 static void begin_json(struct ctl *c, const char *command)
 {
     cj_begin(&c->j, stdout);
-    cj_str(&c->j, "backend", "sim");
+    cj_str(&c->j, "backend", c->m ? "sim" : "pci");
     cj_str(&c->j, "command", command);
+}
+
+static bool is_core(const struct opts *o)
+{
+    return o->firmware && strcmp(o->firmware, "core") == 0;
 }
 
 static void banner(const struct ctl *c)
 {
-    if (!c->o.json)
-        printf("%s\n", SIM_BANNER);
+    if (!c->o.json && c->o.device)
+        printf("backend: pci -- %s, a real PCI function (%s)\n", vn_tr_pci_bdf(c->tr),
+               vn_tr_pci_has_dma(c->tr) ? "VFIO: DMA and MSI-X" : "config and BARs only");
+    else if (!c->o.json)
+        printf("%s\n", is_core(&c->o) ? SIM_BANNER_CORE : SIM_BANNER);
 }
 
 /* ---- info -------------------------------------------------------------------------------- */
@@ -592,9 +628,10 @@ static int cmd_stats(struct ctl *c)
         ctl_traffic_verdict(&c->t, &v);
     }
     struct vn_net_stats st;
-    struct vn_model_stats ms;
+    struct vn_model_stats ms = {0};
     vn_net_get_stats(c->n, &st);
-    vn_model_get_stats(c->m, &ms);
+    if (c->m)
+        vn_model_get_stats(c->m, &ms);
     uint32_t txp = vendor_reg(c, VN_VENDOR_VND_TX_PKTS);
     uint32_t rxp = vendor_reg(c, VN_VENDOR_VND_RX_PKTS);
     uint32_t drops = vendor_reg(c, VN_VENDOR_VND_RX_DROPS);
@@ -826,6 +863,20 @@ static int cmd_ring_set(struct ctl *c)
 
 /* ---- queue reset ------------------------------------------------------------------------- */
 
+/* Without the traffic harness (pci): only count what comes back. */
+static void count_reclaim(void *ctx, unsigned vq, const void *frame, size_t len, int used)
+{
+    struct ctl_traffic *t = ctx;
+    (void)frame;
+    (void)len;
+    if (vq < CTL_MAX_VQS) {
+        if (used)
+            t->q[vq].used++;
+        else
+            t->q[vq].unused++;
+    }
+}
+
 static int cmd_queue_reset(struct ctl *c)
 {
     struct vn_net *n = c->n;
@@ -860,15 +911,16 @@ static int cmd_queue_reset(struct ctl *c)
                 return fail("traffic: %s", strerror(-rc));
         }
     }
-    uint64_t t0 = vn_model_cycles(c->m);
-    rc = vn_net_queue_reset(n, vq, ctl_traffic_reclaim, &c->t);
-    uint64_t cycles = vn_model_cycles(c->m) - t0;
+    uint64_t t0 = c->m ? vn_model_cycles(c->m) : 0;
+    rc = vn_net_queue_reset(n, vq, c->m ? ctl_traffic_reclaim : count_reclaim, &c->t);
+    uint64_t cycles = c->m ? vn_model_cycles(c->m) - t0 : 0;
     if (rc)
         return fail("reset of vq %u: %s", vq, strerror(-rc));
     unsigned size = c->o.given & OPT_SIZE ? c->o.size : 0;
     if ((rc = vn_net_queue_enable(n, vq, size)))
         return fail("re-enable of vq %u: %s", vq, strerror(-rc));
-    ctl_traffic_resume(&c->t, p);
+    if (c->m)
+        ctl_traffic_resume(&c->t, p);
     uint16_t vec = queue_vector(c, vq);
     struct ctl_verdict v = {.ok = true};
     if (c->o.traffic) {
@@ -921,6 +973,46 @@ static uint64_t traffic_of(const struct opts *o)
     return o->cmd == CMD_RING_SET ? DEFAULT_RING_TRAFFIC : 0;
 }
 
+/* --device: the pci transport.  No traffic harness (no MAC loopback on real hardware);
+ * without VFIO, info reads config space only and everything else explains the binding. */
+static int run_pci(struct ctl *c, const struct vn_net_opts *no)
+{
+    struct vn_tr_pci_opts po = {.bdf = c->o.device};
+    int rc;
+
+    if ((rc = vn_tr_pci_open(&po, &c->tr)))
+        return fail("cannot open PCI function %s: %s (see the message above)", c->o.device,
+                    strerror(-rc));
+    if (!vn_tr_pci_has_dma(c->tr) && c->o.cmd == CMD_INFO) {
+        banner(c);
+        rc = ctl_pci_info_nodma(c->tr, c->o.json);
+        vn_tr_close(c->tr);
+        return rc;
+    }
+    if ((rc = vn_net_open(c->tr, no, &c->n))) {
+        vn_tr_close(c->tr);
+        return fail("bring-up of %s failed: %s%s", c->o.device, strerror(-rc),
+                    rc == -ENXIO ? " (no DMA: bind it to vfio-pci, see above)" : "");
+    }
+    banner(c);
+    switch (c->o.cmd) {
+    case CMD_INFO: rc = cmd_info(c); break;
+    case CMD_STATS: rc = cmd_stats(c); break;
+    case CMD_RING_SHOW: rc = cmd_ring_show(c); break;
+    case CMD_QUEUE_RESET: rc = cmd_queue_reset(c); break;
+    case CMD_FLASH: rc = ctl_fw_flash(c->tr, vn_net_pci(c->n), c->o.image, c->o.image_len, c->o.json); break;
+    case CMD_FW_INFO: rc = ctl_fw_info(vn_net_pci(c->n), c->o.json); break;
+    case CMD_FW_ACTIVATE:
+        rc = ctl_fw_activate(c->tr, vn_net_pci(c->n), (c->o.given & OPT_SLOT) ? (int)c->o.slot : -1,
+                             c->o.json);
+        break;
+    default: rc = EXIT_USAGE; break;
+    }
+    vn_net_close(c->n);
+    vn_tr_close(c->tr);
+    return rc;
+}
+
 static int run(struct ctl *c)
 {
     struct vn_net_opts no = {
@@ -930,7 +1022,12 @@ static int run(struct ctl *c)
     };
     int rc;
 
-    if ((rc = vn_tr_sim_open(NULL, &c->tr)))
+    if (c->o.cmd == CMD_LIST)
+        return ctl_pci_list(c->o.sim, c->o.json);
+    if (c->o.device)
+        return run_pci(c, &no);
+    struct vn_tr_sim_opts so = {.firmware = c->o.firmware, .image_path = c->o.boot_image};
+    if ((rc = vn_tr_sim_open(&so, &c->tr)))
         return fail("cannot create the simulated device: %s", strerror(-rc));
     c->m = vn_tr_sim_model(c->tr);
     if ((rc = ctl_traffic_init(&c->t, c->tr, c->o.traffic))) {
@@ -956,7 +1053,8 @@ static int run(struct ctl *c)
     case CMD_FLASH: rc = ctl_fw_flash(c->tr, vn_net_pci(c->n), c->o.image, c->o.image_len, c->o.json); break;
     case CMD_FW_INFO: rc = ctl_fw_info(vn_net_pci(c->n), c->o.json); break;
     case CMD_FW_ACTIVATE:
-        rc = ctl_fw_activate(vn_net_pci(c->n), (c->o.given & OPT_SLOT) ? (int)c->o.slot : -1, c->o.json);
+        rc = ctl_fw_activate(c->tr, vn_net_pci(c->n), (c->o.given & OPT_SLOT) ? (int)c->o.slot : -1,
+                             c->o.json);
         break;
     default: rc = EXIT_USAGE; break;
     }
@@ -985,13 +1083,17 @@ int main(int argc, char **argv)
             help_main();
         return 0;
     }
-    if (c.o.device)
-        return usage_error("--device %s: real PCI transport not available yet (the only "
-                           "backend today is --sim, the in-process model)",
-                           c.o.device);
+    if (c.o.boot_image && !is_core(&c.o))
+        return usage_error("--boot-image needs --firmware core");
+    if (c.o.device && (c.o.sim || c.o.firmware))
+        return usage_error("--device %s: a real PCI function; --sim and --firmware select the "
+                           "model instead", c.o.device);
     if ((rc = resolve(&c.o)))
         return rc;
-    c.o.traffic = traffic_of(&c.o);
+    c.o.traffic = c.o.device ? c.o.traffic : traffic_of(&c.o);
+    if (c.o.device && (c.o.traffic || c.o.cmd == CMD_RING_SET))
+        return usage_error("%s needs --sim: its traffic loops through the model's MAC",
+                           c.o.cmd == CMD_RING_SET ? "'ring set'" : "--traffic");
     if (c.o.cmd == CMD_FLASH && (rc = ctl_fw_load(c.o.words[1], &c.o.image, &c.o.image_len)))
         return rc; /* a bad file never reaches the device */
     vn_log_set(log_to_stderr, &c.o);

@@ -19,7 +19,7 @@
 uint64_t bridge_protocol_features(void)
 {
     return BIT64(VU_PF_MQ) | BIT64(VU_PF_REPLY_ACK) | BIT64(VU_PF_SLAVE_REQ) |
-           BIT64(VU_PF_RESET_DEVICE) | BIT64(VU_PF_STATUS) | BIT64(VU_PF_CONFIG);
+           BIT64(VU_PF_RESET_DEVICE) | BIT64(VU_PF_STATUS);
 }
 
 static void close_fd(int *fd)
@@ -45,6 +45,7 @@ void bridge_init(struct bridge *b, struct vn_tr *tr, struct vdpa_dev *dev, bool 
     b->dev = dev;
     b->sock = b->slave_fd = b->log_fd = -1;
     b->verbose = verbose;
+    b->link = -1;
     b->nq = 2 * vdpa_dev_max_pairs(dev);
     vu_mem_init(&b->mem);
     for (unsigned i = 0; i < VDPA_MAX_QUEUES; i++)
@@ -159,8 +160,7 @@ static int reconcile(struct bridge *b, unsigned q)
         struct vdpa_qcfg c = {v->num, v->desc_gpa, v->avail_gpa, v->used_gpa, v->base};
         rc = vdpa_dev_queue_start(b->dev, q, &c);
         if (rc) {
-            vn_log(VN_LOG_ERR, "vdpa: ring %u: device refused it (%s): %d", q,
-                   rc == -ENOTSUP ? "only base 0 is supported" : "bad size or address", rc);
+            vn_log(VN_LOG_ERR, "vdpa: ring %u: the device refused it: %d", q, rc);
             v->failed = true;
             b->errors++;
             return rc;
@@ -215,8 +215,13 @@ void bridge_signal(struct bridge *b, uint64_t fired)
     }
     if (fired & (UINT64_C(1) << VDPA_CONFIG_VECTOR)) {
         uint16_t st = 0;
-        if (!vdpa_dev_link_status(b->dev, &st))
-            vn_log(VN_LOG_INFO, "vdpa: config change: link %s", st & VN_NET_S_LINK_UP ? "up" : "down");
+        if (!vdpa_dev_link_status(b->dev, &st)) {
+            int up = (st & VN_NET_S_LINK_UP) != 0;
+            vn_log(VN_LOG_INFO, "vdpa: config change: link %s", up ? "up" : "down");
+            if (up != b->link && b->on_link)
+                b->on_link(b->link_ctx, up);
+            b->link = up;
+        }
     }
 }
 
@@ -334,25 +339,6 @@ static int vring_fd(struct bridge *b, struct vu_msg *m, const char *what)
     }
 }
 
-/* GET_CONFIG: the device's own virtio_net_config (MAC, status, pairs, MTU), so a
- * front-end that asks learns the device's MAC instead of inventing one. */
-static int get_config(struct bridge *b, struct vu_msg *m)
-{
-    uint32_t off, size;
-    uint8_t reply[12 + 256];
-
-    memcpy(&off, m->p.raw, 4);
-    memcpy(&size, m->p.raw + 4, 4);
-    if (size > 256 || m->hdr.size < 12 + size || off > 256 - size) {
-        vn_log(VN_LOG_ERR, "vdpa: GET_CONFIG offset %u size %u out of range", off, size);
-        return vu_send_reply(b->sock, VU_GET_CONFIG, NULL, 0); /* empty payload: failure */
-    }
-    memcpy(reply, m->p.raw, 12);
-    if (size && vdpa_dev_config_read(b->dev, off, reply + 12, size))
-        return vu_send_reply(b->sock, VU_GET_CONFIG, NULL, 0);
-    return vu_send_reply(b->sock, VU_GET_CONFIG, reply, 12 + size);
-}
-
 /* Returns 0 or a negative errno for REPLY_ACK; *reply_sent when the message had its own. */
 static int dispatch(struct bridge *b, struct vu_msg *m, bool *reply_sent)
 {
@@ -461,9 +447,6 @@ static int dispatch(struct bridge *b, struct vu_msg *m, bool *reply_sent)
     case VU_GET_STATUS:
         *reply_sent = true;
         return vu_reply_u64(b->sock, req, b->status);
-    case VU_GET_CONFIG:
-        *reply_sent = true;
-        return get_config(b, m);
     case VU_NET_SET_MTU:
     case VU_SET_VRING_ENDIAN:
         return 0;

@@ -40,6 +40,11 @@ struct bridge {
     int slave_fd, log_fd;
     bool verbose;
     uint64_t msgs, errors;
+    /* The device's link as last reported by a config interrupt; on_link (may be NULL)
+     * hears every change. */
+    int link; /* -1 unknown */
+    void (*on_link)(void *ctx, bool up);
+    void *link_ctx;
 };
 
 /* The protocol features the bridge offers. */

@@ -59,15 +59,6 @@ unsigned vdpa_dev_ring_max(const struct vdpa_dev *d, unsigned q)
     return v;
 }
 
-int vdpa_dev_config_read(struct vdpa_dev *d, uint32_t off, void *buf, unsigned len)
-{
-    uint32_t have = d->pci.device.len;
-    unsigned n = off >= have ? 0 : (len < have - off ? len : have - off);
-
-    memset(buf, 0, len); /* past the device's config: reads as zero */
-    return n ? vn_pci_device_read_bytes(&d->pci, off, buf, n) : 0;
-}
-
 int vdpa_dev_link_status(struct vdpa_dev *d, uint16_t *status)
 {
     uint32_t v;
@@ -208,6 +199,11 @@ static int program_queue(struct vdpa_dev *d, unsigned q, const struct vdpa_qcfg 
         if (rb != vec)
             vn_log(VN_LOG_WARN, "vdpa: queue %u refused vector %u", q, vec);
     }
+    /* vionic's set_vq_state: the ring's indices start where the front-end says (a vhost
+     * restart after GET_VRING_BASE).  queue_select is still q. */
+    if (c->base && (rc = vn_tr_bar_write(d->tr, 0, VN_VENDOR_BASE + VN_VENDOR_VND_QUEUE_BASE, 4,
+                                         c->base)))
+        return rc;
     if ((rc = vn_pci_set_queue_enable(p, 1)) || (rc = vn_pci_get_queue_enable(p, &rb)))
         return rc;
     return rb == 1 ? 0 : -EIO;
@@ -282,8 +278,6 @@ int vdpa_dev_queue_start(struct vdpa_dev *d, unsigned q, const struct vdpa_qcfg 
         return -EINVAL;
     if (cfg->size == 0 || (cfg->size & (cfg->size - 1)) || cfg->size > vdpa_dev_ring_max(d, q))
         return -EINVAL;
-    if (cfg->base != 0)
-        return -ENOTSUP;
     if (d->q[q].live)
         return 0;
     if (!d->up && (rc = bring_up(d))) {

@@ -31,8 +31,6 @@ uint64_t vdpa_dev_device_features(const struct vdpa_dev *d);
 unsigned vdpa_dev_max_pairs(const struct vdpa_dev *d);
 unsigned vdpa_dev_ring_max(const struct vdpa_dev *d, unsigned q);
 void vdpa_dev_mac(const struct vdpa_dev *d, uint8_t mac[6]);
-/* len bytes of the device config at off (generation-checked). */
-VN_WUR int vdpa_dev_config_read(struct vdpa_dev *d, uint32_t off, void *buf, unsigned len);
 /* virtio_net_config.status (LINK_UP) as the device reports it now. */
 VN_WUR int vdpa_dev_link_status(struct vdpa_dev *d, uint16_t *status);
 
@@ -42,8 +40,9 @@ void vdpa_dev_set_features(struct vdpa_dev *d, uint64_t features);
 bool vdpa_dev_is_up(const struct vdpa_dev *d);
 
 /* Start queue q with cfg: the device is brought up first if it is not (reset, features,
- * control queue, DRIVER_OK).  -EINVAL for a config the device cannot take, -ENOTSUP for
- * base != 0 (the device starts rings at index 0, as vp_vdpa's parent does). */
+ * control queue, DRIVER_OK).  A non-zero base goes to vionic's VND_QUEUE_BASE (virtio 1.2
+ * has no way to start a split ring elsewhere than 0).  -EINVAL for a config the device
+ * cannot take. */
 VN_WUR int vdpa_dev_queue_start(struct vdpa_dev *d, unsigned q, const struct vdpa_qcfg *cfg);
 /* Stop queue q with a per-queue reset: the device completes what it started, publishes
  * it, then forgets the ring (without RING_RESET: a device reset).  -EALREADY if not live. */

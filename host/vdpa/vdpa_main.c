@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "peer.h"
+#include "qmp.h"
 #include "vdpa_bridge.h"
 #include "vn_log.h"
 #include "vn_model.h"
@@ -34,6 +35,7 @@ struct opts {
     uint8_t peer_mac[6];
     uint32_t dma_latency;
     unsigned queues;
+    const char *qmp, *qmp_netdev;
 };
 
 /* Frames from the peer wait here until the model's MAC RX has room. */
@@ -46,12 +48,14 @@ struct wire {
     uint64_t dropped;
 };
 
-static volatile sig_atomic_t want_stats, want_exit;
+static volatile sig_atomic_t want_stats, want_exit, want_link_toggle;
 
 static void on_signal(int sig)
 {
     if (sig == SIGUSR1)
         want_stats = 1;
+    else if (sig == SIGUSR2)
+        want_link_toggle = 1;
     else
         want_exit = 1;
 }
@@ -70,9 +74,13 @@ static void usage(FILE *f)
             "  --peer-ip A.B.C.D    responder's address (default 10.0.0.1)\n"
             "  --peer-mac MAC       responder's MAC (default 02:00:00:00:00:01)\n"
             "  --pcap FILE          write every frame on the wire to FILE\n"
+            "  --qmp PATH           QEMU's QMP socket: the device's link changes (config\n"
+            "                       interrupts) are forwarded with set_link\n"
+            "  --qmp-netdev NAME    the vhost-user netdev's id in QEMU (default n0)\n"
             "  --dma-latency N      model DMA round trip in cycles (default 250 = 1 us)\n"
             "  --verbose            log each vhost-user message decoded\n"
             "  --stats              per-queue packet counts on exit and on SIGUSR1\n"
+            "SIGUSR2 unplugs / replugs the cable: the model's MAC link goes down / up.\n"
             "  --help\n");
 }
 
@@ -83,6 +91,7 @@ static int parse(int argc, char **argv, struct opts *o)
         {"peer", 1, 0, 'p'},   {"peer-ip", 1, 0, 'i'}, {"peer-mac", 1, 0, 'm'},
         {"pcap", 1, 0, 'w'},   {"dma-latency", 1, 0, 'l'}, {"verbose", 0, 0, 'v'},
         {"stats", 0, 0, 'S'},  {"help", 0, 0, 'h'},   {"queues", 1, 0, 'q'},
+        {"qmp", 1, 0, 'Q'},    {"qmp-netdev", 1, 0, 'N'},
         {0, 0, 0, 0}};
     int c;
 
@@ -93,6 +102,8 @@ static int parse(int argc, char **argv, struct opts *o)
         case 's': o->socket = optarg; break;
         case 'c': o->client = true; break;
         case 'o': o->once = true; break;
+        case 'Q': o->qmp = optarg; break;
+        case 'N': o->qmp_netdev = optarg; break;
         case 'w': o->pcap = optarg; break;
         case 'v': o->verbose = true; break;
         case 'S': o->stats = true; break;
@@ -242,7 +253,26 @@ static void print_totals(const struct bridge *b, const struct wire *w, const str
     fflush(stdout);
 }
 
-static int serve(const struct opts *o, struct bridge *b, struct wire *w, vn_model *m)
+struct linkfwd {
+    const struct opts *o;
+    struct qmp_link qmp;
+};
+
+static void forward_link(void *ctx, bool up)
+{
+    struct linkfwd *lf = ctx;
+    if (!lf->o->qmp) {
+        fprintf(stderr, "vionic-vdpa: device link %s (no --qmp: the front-end is not told)\n",
+                up ? "up" : "down");
+        return;
+    }
+    if (lf->o->verbose)
+        fprintf(stderr, "vionic-vdpa: device link %s: telling QEMU\n", up ? "up" : "down");
+    qmp_link_request(&lf->qmp, up);
+}
+
+static int serve(const struct opts *o, struct bridge *b, struct wire *w, vn_model *m,
+                 struct linkfwd *lf)
 {
     int lfd = -1;
     bool busy = false;
@@ -259,11 +289,26 @@ static int serve(const struct opts *o, struct bridge *b, struct wire *w, vn_mode
     if (o->verbose)
         fprintf(stderr, "vionic-vdpa: %s %s\n", o->client ? "connecting to" : "listening on", o->socket);
     int served = 0;
+    int link_up = 1;
     while (!want_exit) {
         if (want_stats) {
             want_stats = 0;
             bridge_account(b);
             print_totals(b, w, &rs, m);
+        }
+        if (want_link_toggle) {
+            want_link_toggle = 0;
+            link_up = !link_up;
+            vn_model_set_link(m, link_up);
+            busy = true;
+            /* A device without a live driver sends no config interrupt: the front-end
+             * hears the cable from the bridge directly. */
+            if (!vdpa_dev_is_up(b->dev) && b->on_link && b->link != link_up) {
+                b->on_link(b->link_ctx, link_up);
+                b->link = link_up;
+            }
+            if (o->verbose)
+                fprintf(stderr, "vionic-vdpa: MAC link %s (SIGUSR2)\n", link_up ? "up" : "down");
         }
         if (b->sock < 0) {
             if (served && o->once)
@@ -281,10 +326,12 @@ static int serve(const struct opts *o, struct bridge *b, struct wire *w, vn_mode
             if (o->verbose)
                 fprintf(stderr, "vionic-vdpa: front-end connected\n");
         }
-        struct pollfd pf[1 + VDPA_MAX_QUEUES];
-        unsigned ring_of[1 + VDPA_MAX_QUEUES];
+        struct pollfd pf[2 + VDPA_MAX_QUEUES];
+        unsigned ring_of[2 + VDPA_MAX_QUEUES];
         unsigned n = 0;
         pf[n++] = (struct pollfd){.fd = b->sock, .events = POLLIN};
+        /* the QMP socket (or -1: poll ignores it) */
+        pf[n++] = (struct pollfd){.fd = qmp_link_fd(&lf->qmp), .events = POLLIN};
         for (unsigned q = 0; q < b->nq; q++)
             if (b->vr[q].kick_fd >= 0 && vdpa_dev_queue_live(b->dev, q)) {
                 ring_of[n] = q;
@@ -323,7 +370,9 @@ static int serve(const struct opts *o, struct bridge *b, struct wire *w, vn_mode
                 continue;
             }
         }
-        for (unsigned i = 1; pr > 0 && i < n; i++) {
+        if (pr > 0 && pf[1].fd >= 0 && (pf[1].revents & (POLLIN | POLLHUP | POLLERR)))
+            qmp_link_io(&lf->qmp);
+        for (unsigned i = 2; pr > 0 && i < n; i++) {
             if (!(pf[i].revents & POLLIN))
                 continue;
             uint64_t cnt;
@@ -368,6 +417,7 @@ int main(int argc, char **argv)
 
     struct sigaction sa = {.sa_handler = on_signal};
     sigaction(SIGUSR1, &sa, NULL);
+    sigaction(SIGUSR2, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
@@ -401,6 +451,11 @@ int main(int argc, char **argv)
 
     static struct bridge b;
     bridge_init(&b, tr, dev, o.verbose);
+    static struct linkfwd lf;
+    lf.o = &o;
+    qmp_link_init(&lf.qmp, o.qmp, o.qmp_netdev ? o.qmp_netdev : "n0");
+    b.on_link = forward_link;
+    b.link_ctx = &lf;
     if (o.queues) {
         if (o.queues > vdpa_dev_max_pairs(dev)) {
             fprintf(stderr, "vionic-vdpa: --queues %u: the device has %u queue pairs\n", o.queues,
@@ -417,7 +472,8 @@ int main(int argc, char **argv)
                 a[5], vdpa_dev_max_pairs(dev), (unsigned long long)vdpa_dev_device_features(dev),
                 (unsigned long long)b.offered);
     }
-    rc = serve(&o, &b, &w, m);
+    rc = serve(&o, &b, &w, m, &lf);
+    qmp_link_close(&lf.qmp);
     vdpa_dev_close(dev);
     if (vn_peer_close(w.peer))
         fprintf(stderr, "vionic-vdpa: the pcap file is incomplete\n");

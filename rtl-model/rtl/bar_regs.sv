@@ -208,11 +208,12 @@ module bar_regs
 
   // mailbox registers by dword; the data window is a RAM shared with the firmware
   logic [9:0] vdw;
-  logic       v_cmd, v_status, v_arg0, v_arg1, v_data;
+  logic       v_cmd, v_status, v_arg0, v_arg1, v_data, v_qbase;
   assign vdw      = roff[11:2];
   assign v_cmd    = in_vendor && 32'(vdw) == VENDOR_VND_MBOX_CMD / 4;
   assign v_status = in_vendor && 32'(vdw) == VENDOR_VND_MBOX_STATUS / 4;
   assign v_arg0   = in_vendor && 32'(vdw) == VENDOR_VND_MBOX_ARG0 / 4;
+  assign v_qbase  = in_vendor && 32'(vdw) == VENDOR_VND_QUEUE_BASE / 4;
   assign v_arg1   = in_vendor && 32'(vdw) == VENDOR_VND_MBOX_ARG1 / 4;
   assign v_data   = in_vendor && in_win(15'(roff), VENDOR_VND_MBOX_DATA, MBOX_DATA_BYTES);
 
@@ -264,7 +265,7 @@ module bar_regs
       wr_event = 1'b1;
       wr_kind  = 3'(EVT_KIND_DEVICE);
     end
-    if (v_cmd) begin
+    if (v_cmd || v_qbase) begin
       wr_event = 1'b1;
       wr_kind  = 3'(EVT_KIND_VENDOR);
     end

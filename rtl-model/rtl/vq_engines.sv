@@ -29,6 +29,7 @@ module vq_engines
   input  wire logic [63:0]  ctx_desc,
   input  wire logic [63:0]  ctx_driver,
   input  wire logic [63:0]  ctx_device,
+  input  wire logic [15:0]  ctx_base,        // QC_BASE: start index at QC_CMD_START
   // context read-back for QC_STATE / QC_INDICES of queue ctx_rd_q (combinational ok)
   input  wire logic [15:0]  ctx_rd_q,
   output logic [2:0]        ctx_rd_state,
@@ -180,7 +181,7 @@ module vq_engines
     .clk, .rst_n, .datapath_en, .dev_reset,
     .cmd_valid(cmd_ok && ctx_q[0]), .cmd(ctx_cmd), .cmd_p(ctx_q >> 1), .cmd_size(ctx_size),
     .cmd_vector(ctx_vector), .cmd_desc(ctx_desc), .cmd_driver(ctx_driver),
-    .cmd_device(ctx_device),
+    .cmd_device(ctx_device), .cmd_base(ctx_base),
     .db_valid(db_ok && db_queue[0]), .db_p(db_queue >> 1),
     .iq_p(tx_iq_p), .iq_cnt(iq_cnt[0]),
     .rd_p(ctx_rd_q >> 1), .rd_state(tx_rd_state), .rd_indices(tx_rd_idx),
@@ -200,7 +201,7 @@ module vq_engines
     .clk, .rst_n, .datapath_en, .rx_queue_pairs, .dev_reset,
     .cmd_valid(cmd_ok && !ctx_q[0]), .cmd(ctx_cmd), .cmd_p(ctx_q >> 1), .cmd_size(ctx_size),
     .cmd_vector(ctx_vector), .cmd_desc(ctx_desc), .cmd_driver(ctx_driver),
-    .cmd_device(ctx_device),
+    .cmd_device(ctx_device), .cmd_base(ctx_base),
     .db_valid(db_ok && !db_queue[0]), .db_p(db_queue >> 1),
     .iq_p(rx_iq_p), .iq_cnt(iq_cnt[1]),
     .rd_p(ctx_rd_q >> 1), .rd_state(rx_rd_state), .rd_indices(rx_rd_idx),

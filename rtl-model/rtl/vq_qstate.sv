@@ -30,6 +30,7 @@ module vq_qstate
   input  wire logic [63:0]          cmd_desc,
   input  wire logic [63:0]          cmd_driver,
   input  wire logic [63:0]          cmd_device,
+  input  wire logic [15:0]          cmd_base,
   input  wire logic                 dev_reset,
   input  wire logic                 db_valid,
   input  wire logic [15:0]          db_p,
@@ -59,6 +60,10 @@ module vq_qstate
   // per-queue fields held elsewhere are cleared with this pulse
   output logic                      clr_valid,
   output logic [15:0]               clr_p,
+  // a queue started: its indices (held elsewhere) begin at start_base, not 0
+  output logic                      start_valid,
+  output logic [15:0]               start_p,
+  output logic [15:0]               start_base,
   // one error report per queue that entered ERROR
   output logic                      qerr_valid,
   input  wire logic                 qerr_ready,
@@ -111,6 +116,9 @@ module vq_qstate
   // per-queue fields elsewhere clear on the same edge as the state goes IDLE
   assign clr_valid = rst_n && (to_idle || (sw_here && sw_init));
   assign clr_p     = to_idle ? 16'(sc_p) : 16'(sw_p);
+  assign start_valid = rst_n && cmd_here && !sw_init && cmd == 2'(QC_CMD_START) && st[cp] == S_IDLE;
+  assign start_p     = 16'(cp);
+  assign start_base  = cmd_base;
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin

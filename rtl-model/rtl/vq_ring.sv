@@ -25,6 +25,9 @@ module vq_ring
   output logic [15:0]               pend_clr_p,
   input  wire logic                 clr_valid,
   input  wire logic [15:0]          clr_p,
+  input  wire logic                 start_valid,   // QC_CMD_START: indices begin at start_base
+  input  wire logic [15:0]          start_p,
+  input  wire logic [15:0]          start_base,
   // read requests
   output logic                      rq_valid,
   input  wire logic                 rq_ready,
@@ -185,6 +188,12 @@ module vq_ring
         hpos[clr_p[PW-1:0]]  <= '0;
         noint[clr_p[PW-1:0]] <= 1'b0;
         avout[clr_p[PW-1:0]] <= 1'b0;
+      end
+      // a queue starts IDLE and cleared: nothing of it is in flight to race this either
+      if (start_valid && start_p < 16'(NP)) begin
+        avail[start_p[PW-1:0]] <= start_base;
+        fetch[start_p[PW-1:0]] <= start_base;
+        cons[start_p[PW-1:0]]  <= start_base;
       end
     end
   end

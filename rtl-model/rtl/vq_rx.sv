@@ -26,6 +26,7 @@ module vq_rx
   input  wire logic [63:0]          cmd_desc,
   input  wire logic [63:0]          cmd_driver,
   input  wire logic [63:0]          cmd_device,
+  input  wire logic [15:0]          cmd_base,
   input  wire logic                 db_valid,
   input  wire logic [15:0]          db_p,
   output logic [15:0]               iq_p,
@@ -81,6 +82,8 @@ module vq_rx
   logic [NP-1:0]       pend, noint, avout;
   logic                clr_valid, pend_clr;
   logic [15:0]         clr_p, pend_clr_p;
+  logic                start_valid;
+  logic [15:0]         start_p, start_base;
   logic [1:0]          err_valid;
   logic [1:0][15:0]    err_p, err_reason;
   logic [4:0]          bz_valid;
@@ -95,9 +98,9 @@ module vq_rx
 
   vq_qstate #(.NP(NP), .NB(5)) u_qs (
     .clk, .rst_n, .cmd_valid, .cmd, .cmd_p, .cmd_size, .cmd_vector, .cmd_desc,
-    .cmd_driver, .cmd_device, .dev_reset, .db_valid, .db_p, .pend_clr, .pend_clr_p,
+    .cmd_driver, .cmd_device, .cmd_base, .dev_reset, .db_valid, .db_p, .pend_clr, .pend_clr_p,
     .err_valid, .err_p, .err_reason, .bz_valid, .bz_p, .iq_p, .iq_cnt, .wip,
-    .st, .gen, .size, .vector, .desc, .driver, .device, .pend, .clr_valid, .clr_p,
+    .st, .gen, .size, .vector, .desc, .driver, .device, .pend, .clr_valid, .clr_p, .start_valid, .start_p, .start_base,
     .qerr_valid, .qerr_ready, .qerr_p, .qerr_reason, .idle);
 
   assign rd_state   = (rd_p < 16'(NP)) ? st[rd_p[PW-1:0]] : '0;
@@ -139,7 +142,7 @@ module vq_rx
   logic        c_hv, c_wait, c_pop, rr_valid;
   vq_ring #(.NP(NP), .ENG(0), .HL(HL), .CKW(CKW)) u_ring (
     .clk, .rst_n, .datapath_en, .st, .size, .driver, .pend, .pend_clr, .pend_clr_p,
-    .clr_valid, .clr_p,
+    .clr_valid, .clr_p, .start_valid, .start_p, .start_base,
     .rq_valid(rq_valid[0]), .rq_ready(rq_ready[0]), .rq_addr(rq_addr[0]),
     .rq_len(rq_len[0]), .rq_q(rq_q[0]), .rq_p(rq_p[0]), .rq_cookie(rq_cookie[0]),
     .cpl_valid(cpl_valid[0]), .cpl_cookie, .cpl_data,
@@ -235,7 +238,7 @@ module vq_rx
     .cnt_pkt, .cnt_bytes, .drop(out_drop), .hq_p(iq_p), .hq_busy(out_busy));
 
   vq_used #(.NP(NP), .DEPTH(16), .BATCH(32)) u_used (
-    .clk, .rst_n, .st, .gen, .size, .vector, .device, .noint, .clr_valid, .clr_p,
+    .clk, .rst_n, .st, .gen, .size, .vector, .device, .noint, .clr_valid, .clr_p, .start_valid, .start_p, .start_base,
     .push(u_push), .push_p(u_p), .push_gen(u_gen), .push_id(u_id), .push_len(u_len),
     .full(u_full), .wr_valid(wr_valid[1]), .wr_ready(wr_ready[1]), .wr_addr(wr_addr[1]),
     .wr_data(wr_data_u), .wr_len(wr_len[1]), .wr_p(wr_p[1]),

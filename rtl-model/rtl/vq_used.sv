@@ -28,6 +28,9 @@ module vq_used
   input  wire logic [NP-1:0]        noint,
   input  wire logic                 clr_valid,
   input  wire logic [15:0]          clr_p,
+  input  wire logic                 start_valid,   // QC_CMD_START: indices begin at start_base
+  input  wire logic [15:0]          start_p,
+  input  wire logic [15:0]          start_base,
   input  wire logic                 push,
   input  wire logic [15:0]          push_p,
   input  wire logic [7:0]           push_gen,
@@ -201,6 +204,8 @@ module vq_used
         unpub[clr_p[PW-1:0]]    <= '0;
         nq[clr_p[PW-1:0]]       <= '0;   // already 0 but after power-up
       end
+      if (start_valid && start_p < 16'(NP))
+        used_idx[start_p[PW-1:0]] <= start_base;
     end
   end
 endmodule

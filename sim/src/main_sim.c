@@ -32,6 +32,8 @@ static void usage(FILE *f)
             "  --replay FILE     replay a real driver's register trace (../shared/traces format)\n"
             "  --resets N        queue-reset-random: how many reset operations (default 1000)\n"
             "  --corrupt-frame N test hook: flip a byte of the Nth looped-back frame (must fail)\n"
+            "  --image FILE      flash-boot, flash-powercut: the firmware image to flash\n"
+            "                    (default: the build's vionic-fw-next.img, version 0.2)\n"
             "  --list            list the scenarios\n"
             "  --help            this text\n",
             prog);
@@ -67,6 +69,25 @@ static void print_json(const struct scen_opts *o, const struct scen_result *r)
         vn_json_u64(&j, "reclaimed", r->reclaimed);
         vn_json_dbl(&j, "reset_cycles_mean", r->reset_cycles_mean);
         vn_json_u64(&j, "reset_cycles_max", r->reset_cycles_max);
+    }
+    if (r->fw.used) {
+        char v[16];
+        vn_json_obj(&j, "fw_update");
+        snprintf(v, sizeof v, "%u.%u", r->fw.version_before >> 16, r->fw.version_before & 0xffff);
+        vn_json_str(&j, "version_before", v);
+        snprintf(v, sizeof v, "%u.%u", r->fw.version_after >> 16, r->fw.version_after & 0xffff);
+        vn_json_str(&j, "version_after", v);
+        vn_json_hex(&j, "boot_status_after", r->fw.boot_status_after);
+        vn_json_u64(&j, "image_bytes", r->fw.image_bytes);
+        vn_json_u64(&j, "flash_cycles", r->fw.flash_cycles);
+        vn_json_dbl(&j, "flash_wall_s", r->fw.flash_wall_s);
+        vn_json_u64(&j, "boot_cycles", r->fw.boot_cycles);
+        vn_json_dbl(&j, "boot_wall_s", r->fw.boot_wall_s);
+        if (r->fw.cuts) {
+            vn_json_u64(&j, "cuts", r->fw.cuts);
+            vn_json_u64(&j, "cuts_survived", r->fw.cuts_ok);
+        }
+        vn_json_close(&j, '}');
     }
     vn_json_u64(&j, "traffic_cycles", r->cycles);
     vn_json_u64(&j, "total_cycles", r->total_cycles);
@@ -104,6 +125,18 @@ static void print_human(const struct scen_opts *o, const struct scen_result *r)
         printf("  host       %llu interrupts, %llu DMA reads, %llu DMA writes, %llu faults\n",
                (unsigned long long)r->irqs, (unsigned long long)r->dma_reads,
                (unsigned long long)r->dma_writes, (unsigned long long)r->dma_faults);
+    }
+    if (r->fw.used) {
+        printf("  firmware   %u.%u -> %u.%u (boot status 0x%x); image %llu bytes\n",
+               r->fw.version_before >> 16, r->fw.version_before & 0xffff,
+               r->fw.version_after >> 16, r->fw.version_after & 0xffff, r->fw.boot_status_after,
+               (unsigned long long)r->fw.image_bytes);
+        printf("  update     flash %llu cycles (%.2f s wall), boot %llu cycles (%.2f s wall)\n",
+               (unsigned long long)r->fw.flash_cycles, r->fw.flash_wall_s,
+               (unsigned long long)r->fw.boot_cycles, r->fw.boot_wall_s);
+        if (r->fw.cuts)
+            printf("  cuts       %u power cuts, the device booted a whole image after %u\n",
+                   r->fw.cuts, r->fw.cuts_ok);
     }
     printf("  simulator  %llu cycles in %.2f s wall = %.2f M cycles/s\n",
            (unsigned long long)r->total_cycles, r->wall_s,
@@ -203,7 +236,7 @@ int main(int argc, char **argv)
         NUM("--resets", 1, 10000000, o.resets)
 #undef NUM
         if (!strcmp(a, "--scenario") || !strcmp(a, "--trace") || !strcmp(a, "--pcap") ||
-            !strcmp(a, "--replay") || !strcmp(a, "--firmware")) {
+            !strcmp(a, "--replay") || !strcmp(a, "--firmware") || !strcmp(a, "--image")) {
             if (!v) {
                 fprintf(stderr, "%s: %s needs a value (see --help)\n", prog, a);
                 return 2;
@@ -214,6 +247,8 @@ int main(int argc, char **argv)
                 replay = v;
             else if (!strcmp(a, "--trace"))
                 o.fst_path = v;
+            else if (!strcmp(a, "--image"))
+                o.image_path = v;
             else if (!strcmp(a, "--firmware")) {
                 if (strcmp(v, "host") && strcmp(v, "core")) {
                     fprintf(stderr, "%s: --firmware takes host or core, got '%s'\n", prog, v);

@@ -66,25 +66,32 @@ int scen_bringup(const struct scen_opts *o, struct scen_result *r)
 int scen_traffic(const struct scen_opts *o, struct scen_result *r)
 {
     struct tb tb;
-    static struct vn_traffic t;
     if (open_tb(o, &tb, r, 1))
         return -1;
-    unsigned pairs = vn_net_queue_pairs(tb.net);
+    scen_traffic_run(&tb, o, r);
+    tb_close(&tb);
+    return 0;
+}
+
+void scen_traffic_run(struct tb *tb, const struct scen_opts *o, struct scen_result *r)
+{
+    static struct vn_traffic t;
+    unsigned pairs = vn_net_queue_pairs(tb->net);
     vn_traffic_init(&t, o->seed, pairs, o->frame_len);
     uint64_t target[VN_TRAFFIC_MAX_PAIRS], window[VN_TRAFFIC_MAX_PAIRS];
     for (unsigned p = 0; p < pairs; p++) {
         target[p] = o->packets / pairs + (p < o->packets % pairs);
         /* never more frames in flight than RX buffers posted: nothing may be dropped */
-        window[p] = vn_net_ring_size(tb.net, 2 * p);
+        window[p] = vn_net_ring_size(tb->net, 2 * p);
     }
     uint8_t frame[VN_FRAME_MAX + 64];
-    uint64_t start = vn_model_cycles(tb.m), last_rx = start, rx_frames = 0, errors = 0;
+    uint64_t start = vn_model_cycles(tb->m), last_rx = start, rx_frames = 0, errors = 0;
     int rc = 0;
-    while (rx_frames < o->packets && !tb.err) {
+    while (rx_frames < o->packets && !tb->err) {
         for (unsigned p = 0; p < pairs; p++) {
             while (t.sent[p] < target[p] && t.sent[p] - t.next_rx[p] < window[p]) {
                 size_t len = vn_traffic_frame(&t, p, t.sent[p], frame);
-                rc = vn_net_tx(tb.net, p, frame, len);
+                rc = vn_net_tx(tb->net, p, frame, len);
                 if (rc == -EAGAIN)
                     break;
                 if (rc) {
@@ -95,22 +102,22 @@ int scen_traffic(const struct scen_opts *o, struct scen_result *r)
                 r->tx_frames++;
             }
         }
-        tb_pump(&tb);
-        if ((rc = vn_net_wait(tb.net, 2000)) || (rc = vn_net_poll(tb.net))) {
+        tb_pump(tb);
+        if ((rc = vn_net_wait(tb->net, 2000)) || (rc = vn_net_poll(tb->net))) {
             snprintf(r->error, sizeof(r->error), "driver: %s", strerror(-rc));
             goto out;
         }
-        tb_pump(&tb);
+        tb_pump(tb);
         for (unsigned p = 0; p < pairs; p++) {
             size_t len;
-            while (vn_net_rx(tb.net, p, frame, sizeof(frame), &len) == 0) {
+            while (vn_net_rx(tb->net, p, frame, sizeof(frame), &len) == 0) {
                 rx_frames++;
-                last_rx = vn_model_cycles(tb.m);
+                last_rx = vn_model_cycles(tb->m);
                 if (vn_traffic_check(&t, p, frame, len) && ++errors >= MAX_ERRORS)
                     goto out;
             }
         }
-        if (vn_model_cycles(tb.m) - last_rx > STALL_CYCLES) {
+        if (vn_model_cycles(tb->m) - last_rx > STALL_CYCLES) {
             snprintf(r->error, sizeof(r->error),
                      "stalled: no frame for %llu cycles with %llu of %llu received",
                      (unsigned long long)STALL_CYCLES, (unsigned long long)rx_frames,
@@ -125,17 +132,15 @@ out:
     r->rx_bad = t.rx_bad + t.rx_wrong_queue + t.rx_out_of_order;
     r->missing = o->packets - t.rx_ok;
     r->bytes = t.bytes_ok;
-    fill_common(&tb, r);
+    fill_common(tb, r);
     if (!r->error[0] && t.first_error[0])
         snprintf(r->error, sizeof(r->error), "%s", t.first_error);
-    if (!r->error[0] && tb.err)
-        snprintf(r->error, sizeof(r->error), "testbench: %s", strerror(-tb.err));
+    if (!r->error[0] && tb->err)
+        snprintf(r->error, sizeof(r->error), "testbench: %s", strerror(-tb->err));
     if (!r->error[0] && r->dma_faults)
         snprintf(r->error, sizeof(r->error), "%llu DMA faults", (unsigned long long)r->dma_faults);
     if (!r->error[0] && r->rx_drops)
         snprintf(r->error, sizeof(r->error), "device dropped %llu frames",
                  (unsigned long long)r->rx_drops);
     r->pass = !r->error[0] && r->rx_ok == o->packets && r->rx_bad == 0;
-    tb_close(&tb);
-    return 0;
 }

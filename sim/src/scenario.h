@@ -16,6 +16,7 @@ struct scen_opts {
     const char *firmware; /* NULL/"host" or "core" (vn_tr_sim_opts) */
     int64_t corrupt_frame;
     uint64_t resets; /* queue-reset-random: operations to do (0: 1000) */
+    const char *image_path; /* flash-*: the image to flash (NULL: the build's vionic-fw-next.img) */
     int verbose;
 };
 
@@ -31,6 +32,14 @@ struct scen_result {
     uint64_t reclaimed, resets, dev_resets, reset_cycles_max;
     double reset_cycles_mean;
     double wall_s;
+    struct scen_fw {       /* flash-boot, flash-powercut */
+        int used;
+        uint32_t version_before, version_after; /* VND_FW_VERSION, major << 16 | minor */
+        uint32_t boot_status_after;             /* VND_BOOT_STATUS after the reboot */
+        uint64_t image_bytes, flash_cycles, boot_cycles;
+        double flash_wall_s, boot_wall_s;
+        unsigned cuts, cuts_ok; /* flash-powercut: cuts made, cuts the device survived */
+    } fw;
 };
 
 struct scenario {
@@ -46,5 +55,12 @@ int scen_traffic(const struct scen_opts *o, struct scen_result *r);
 int scen_qreset(const struct scen_opts *o, struct scen_result *r);
 int scen_qreset_random(const struct scen_opts *o, struct scen_result *r);
 int scen_bringup(const struct scen_opts *o, struct scen_result *r);
+int scen_flash_boot(const struct scen_opts *o, struct scen_result *r);
+int scen_flash_powercut(const struct scen_opts *o, struct scen_result *r);
+
+/* The demo's traffic engine on a testbench that is up: o->packets frames, every one
+ * checked; fills r (pass, counts, error). */
+struct tb;
+void scen_traffic_run(struct tb *tb, const struct scen_opts *o, struct scen_result *r);
 
 #endif

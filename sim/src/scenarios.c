@@ -11,6 +11,12 @@ const struct scenario vn_scenarios[] = {
      scen_qreset},
     {"queue-reset-random", "--resets N (default 1000) random queue resets and resizes and "
                            "device resets interleaved with traffic", scen_qreset_random},
+    {"flash-boot", "firmware update end to end on the RV32 core: boot 0.1 from slot A, flash "
+                   "vionic-fw-next.img (0.2) through the mailbox, activate, reboot, boot 0.2 "
+                   "from slot B, then the demo traffic (always --firmware core)", scen_flash_boot},
+    {"flash-powercut", "power cut at every phase of an update and activation (erase, program, "
+                       "header commit, boot record); each time the core must boot a whole "
+                       "image, and the update retried must succeed", scen_flash_powercut},
     {NULL, NULL, NULL},
 };
 

@@ -71,6 +71,9 @@ SOCK=$RD_TMP/vu.sock
 CON=$RD_TMP/console.log
 BLOG=$RD_TMP/backend.log
 RD_BACKEND_TIMEOUT=${RD_BACKEND_TIMEOUT:-$((LIMIT + 10))}
+QMP=$RD_TMP/qmp.sock
+# vionic-vdpa forwards the device's link (its config interrupts) to QEMU over QMP.
+[ "$BACKEND" = vdpa ] && export RD_VDPA_ARGS="${RD_VDPA_ARGS:-} --qmp $QMP --qmp-netdev n0"
 rd_start_backend "$BACKEND" "$SOCK" "$NQ" responder "$BLOG" "$VDPA_BIN" || exit 2
 
 # QEMU's human monitor on a pipe pair: no socket client needed to send it commands.
@@ -82,6 +85,13 @@ RD_PIDS+=($!)
 # virtio-net link state (config change interrupt). To test a back-end-driven link, replace
 # the body with a request to the back-end (e.g. a signal or control socket of vionic-vdpa).
 link_change() {
+  if [ "$BACKEND" = vdpa ]; then
+    # The cable at the model's MAC: SIGUSR2 makes vionic-vdpa toggle the MAC link; the
+    # firmware raises a config interrupt and the bridge tells QEMU (set_link over QMP).
+    # (RD_BACKEND_PID is the timeout(1) wrapper: signal the bridge under it)
+    pkill -USR2 -P "$RD_BACKEND_PID" || rd_log "link_change $1: back-end gone"
+    return
+  fi
   local st=off
   [ "$1" = 1 ] && st=on
   # timeout: opening the FIFO would block forever if QEMU were gone.
@@ -101,6 +111,7 @@ timeout -k 5 "$LIMIT" "$QEMU" -nodefaults -no-reboot -display none -accel tcg -s
   -chardev socket,id=c0,path="$SOCK" -netdev vhost-user,id=n0,chardev=c0,queues="$NQ" \
   -device "$dev" -serial file:"$CON" \
   -chardev pipe,id=mon0,path="$RD_TMP/mon" -mon chardev=mon0,mode=readline \
+  -qmp unix:"$QMP",server=on,wait=off \
   >"$RD_TMP/qemu.log" 2>&1 &
 QPID=$!
 RD_PIDS+=("$QPID")
