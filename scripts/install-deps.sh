@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages vionic builds with (as root; skips what is present).
 set -euo pipefail
-pkgs=(cmake make gcc g++ verilator zlib1g-dev dpdk-dev librte-net-virtio23 librte-net-vhost23 qemu-system-x86 busybox-static cpio xz-utils libpciaccess-dev)
+pkgs=(cmake make gcc g++ verilator zlib1g-dev gcc-riscv64-unknown-elf
+      dpdk-dev librte-net-virtio23 librte-net-vhost23 librte-mempool-ring23
+      qemu-system-x86 busybox-static cpio xz-utils libpciaccess-dev procps)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
