@@ -29,7 +29,7 @@
 
 struct opts {
     const char *socket, *pcap;
-    bool client, once, verbose, stats;
+    bool client, once, verbose, stats, info;
     enum vn_peer_mode peer_mode;
     uint32_t peer_ip;
     uint8_t peer_mac[6];
@@ -81,6 +81,8 @@ static void usage(FILE *f)
             "  --verbose            log each vhost-user message decoded\n"
             "  --stats              per-queue packet counts on exit and on SIGUSR1\n"
             "SIGUSR2 unplugs / replugs the cable: the model's MAC link goes down / up.\n"
+            "  --info               print the device's MAC, queue pairs and features, and exit\n"
+            "                       (give QEMU the same mac=: it owns its virtio-net's config)\n"
             "  --help\n");
 }
 
@@ -91,6 +93,7 @@ static int parse(int argc, char **argv, struct opts *o)
         {"peer", 1, 0, 'p'},   {"peer-ip", 1, 0, 'i'}, {"peer-mac", 1, 0, 'm'},
         {"pcap", 1, 0, 'w'},   {"dma-latency", 1, 0, 'l'}, {"verbose", 0, 0, 'v'},
         {"stats", 0, 0, 'S'},  {"help", 0, 0, 'h'},   {"queues", 1, 0, 'q'},
+        {"info", 0, 0, 'I'},
         {"qmp", 1, 0, 'Q'},    {"qmp-netdev", 1, 0, 'N'},
         {0, 0, 0, 0}};
     int c;
@@ -102,6 +105,7 @@ static int parse(int argc, char **argv, struct opts *o)
         case 's': o->socket = optarg; break;
         case 'c': o->client = true; break;
         case 'o': o->once = true; break;
+        case 'I': o->info = true; break;
         case 'Q': o->qmp = optarg; break;
         case 'N': o->qmp_netdev = optarg; break;
         case 'w': o->pcap = optarg; break;
@@ -158,7 +162,7 @@ static int parse(int argc, char **argv, struct opts *o)
         fprintf(stderr, "vionic-vdpa: unexpected argument '%s'\n", argv[optind]);
         return 2;
     }
-    if (!o->socket) {
+    if (!o->socket && !o->info) {
         fprintf(stderr, "vionic-vdpa: --socket PATH is required (see --help)\n");
         return 2;
     }
@@ -433,6 +437,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "vionic-vdpa: the device did not come up: %s\n", strerror(-rc));
         vn_tr_close(tr);
         return 1;
+    }
+    if (o.info) {
+        uint8_t a[6];
+        vdpa_dev_mac(dev, a);
+        printf("mac %02x:%02x:%02x:%02x:%02x:%02x\npairs %u\nfeatures 0x%016llx\n", a[0], a[1],
+               a[2], a[3], a[4], a[5], vdpa_dev_max_pairs(dev),
+               (unsigned long long)vdpa_dev_device_features(dev));
+        vdpa_dev_close(dev);
+        vn_tr_close(tr);
+        return 0;
     }
     vn_model *m = vn_tr_sim_model(tr);
     static struct wire w;

@@ -32,7 +32,7 @@ EOF
 
 BACKEND=${RD_BACKEND:-vdpa}
 VDPA_BIN=${VIONIC_VDPA:-$HERE/../../build/bin/vionic-vdpa}
-NQ=1 INORDER=0 MRG=0 PACKED=0 PKTLEN=64 MODE=traffic DURATION=3 MINPKTS=64 LIMIT=100
+NQ=1 INORDER=0 MRG=0 PACKED=0 PKTLEN=64 MODE=traffic DURATION=3 MINPKTS=64 LIMIT=100 CLIENT=0
 while [ $# -gt 0 ]; do
   case $1 in
     --backend) BACKEND=${2:?}; shift 2 ;;
@@ -47,6 +47,7 @@ while [ $# -gt 0 ]; do
     --min-pkts) MINPKTS=${2:?}; shift 2 ;;
     --timeout) LIMIT=${2:?}; shift 2 ;;
     --keep) RD_KEEP=1; shift ;;
+    --backend-client) CLIENT=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "$0: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -66,10 +67,13 @@ LOG=$RD_TMP/frontend.log
 BLOG=$RD_TMP/backend.log
 T0=$(rd_now_ms)
 RD_BACKEND_TIMEOUT=${RD_BACKEND_TIMEOUT:-$((LIMIT + 10))}
-rd_start_backend "$BACKEND" "$SOCK" "$NQ" loopback "$BLOG" "$VDPA_BIN" || exit 2
+[ "$CLIENT" = 1 ] && [ "$BACKEND" != vdpa ] && rd_die "--backend-client is for the vdpa back-end"
+# --backend-client: testpmd listens (virtio_user server=1) and vionic-vdpa connects.
+[ "$CLIENT" = 1 ] || rd_start_backend "$BACKEND" "$SOCK" "$NQ" loopback "$BLOG" "$VDPA_BIN" || exit 2
 
 # Every devarg explicit: DPDK 22.11 defaults to in_order=1 and mrg_rxbuf=1.
 vdev="net_virtio_user0,path=$SOCK,queues=$NQ,mrg_rxbuf=$MRG,packed_vq=$PACKED,in_order=$INORDER"
+[ "$CLIENT" = 1 ] && vdev+=",server=1"
 mkfifo "$RD_TMP/cmd"
 rd_prefix fe
 BIG=()
@@ -85,6 +89,16 @@ timeout -k 5 "$LIMIT" stdbuf -o0 "$RD_TESTPMD" --no-huge --no-pci -m 256 \
 FE_PID=$!
 RD_PIDS+=("$FE_PID")
 exec 3>"$RD_TMP/cmd"
+if [ "$CLIENT" = 1 ]; then
+  [ -x "$VDPA_BIN" ] || rd_skip "vionic-vdpa binary not found ('$VDPA_BIN')"
+  rd_wait 30 test -S "$SOCK" || rd_die "testpmd (server=1) did not create $SOCK"
+  qarg=()
+  [ "$NQ" -gt 1 ] && qarg=(--queues "$NQ")
+  timeout -k 5 "$RD_BACKEND_TIMEOUT" "$VDPA_BIN" --socket "$SOCK" --client "${qarg[@]}" \
+    --peer loopback --once --stats >"$BLOG" 2>&1 &
+  RD_BACKEND_PID=$!
+  RD_PIDS+=("$RD_BACKEND_PID")
+fi
 
 # The prompt "testpmd> " ends every reply: reply k is the text between prompts k and k+1.
 prompts() { grep -o 'testpmd> ' "$LOG" 2>/dev/null | wc -l; }

@@ -54,6 +54,12 @@ done
 [[ $LIMIT =~ ^[0-9]+$ ]] || rd_die "--timeout takes seconds"
 [ -z "$ARP" ] || [[ $ARP =~ ^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$ ]] || rd_die "--static-arp needs a MAC"
 case $BACKEND in vdpa|dpdk) ;; *) rd_die "--backend must be vdpa or dpdk" ;; esac
+# QEMU owns its virtio-net's config space: give it the simulated device's own MAC, as an
+# operator would, so the guest's eth0 carries the device's address.
+if [ "$BACKEND" = vdpa ] && [ -x "$VDPA_BIN" ]; then
+  MAC=$("$VDPA_BIN" --info | sed -n 's/^mac //p')
+  [ -n "$MAC" ] || rd_die "vionic-vdpa --info printed no MAC"
+fi
 
 QEMU=${QEMU:-$(command -v qemu-system-x86_64 || true)}
 [ -n "$QEMU" ] && [ -x "$QEMU" ] || rd_skip "qemu-system-x86_64 not found (apt-get install qemu-system-x86)"
