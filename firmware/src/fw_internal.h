@@ -26,7 +26,7 @@
 #define FW_OFFERED                                                                         \
     (FW_BIT(VN_F_VERSION_1) | FW_BIT(VN_F_ACCESS_PLATFORM) | FW_BIT(VN_F_MAC) |          \
      FW_BIT(VN_F_STATUS) | FW_BIT(VN_F_MTU) | FW_BIT(VN_F_CTRL_VQ) | FW_BIT(VN_F_MQ) |  \
-     FW_BIT(VN_F_RING_RESET) | FW_BIT(VN_F_IN_ORDER))
+     FW_BIT(VN_F_RING_RESET) | FW_BIT(VN_F_IN_ORDER) | FW_BIT(VN_F_MRG_RXBUF))
 
 #define FW_DEVCFG_WORDS (VN_DEVICE_LEN / 4u)
 

@@ -63,8 +63,8 @@ static void bring_up_in_order(void)
     drv_status_add(VN_STATUS_DRIVER_OK);
     CHECK_EQ(status(), VN_STATUS_ACKNOWLEDGE | VN_STATUS_DRIVER | VN_STATUS_FEATURES_OK |
                            VN_STATUS_DRIVER_OK, "after DRIVER_OK");
-    CHECK_EQ(mock_reg(VN_FW_DEV_CTRL) & VN_DEV_CTRL_DATAPATH_EN, VN_DEV_CTRL_DATAPATH_EN,
-             "DATAPATH_EN at DRIVER_OK");
+    CHECK_EQ(mock_reg(VN_FW_DEV_CTRL), VN_DEV_CTRL_DATAPATH_EN | VN_DEV_CTRL_RX_MRG,
+             "DATAPATH_EN at DRIVER_OK, RX_MRG as negotiated");
     CHECK_EQ(mock.cfg_irqs, 0, "no config interrupt");
     CHECK_EQ(mock.fifo_count, 0, "every event popped");
 }
@@ -163,6 +163,17 @@ static void link_change(void)
     CHECK_EQ(mock.cfg_irqs, 1, "no interrupt without a change");
 }
 
+/* Merged receive buffers are the engines' business only when the driver took them. */
+static void rx_mrg_follows_negotiation(void)
+{
+    drv_write(VN_COMMON_DEVICE_STATUS, 1, VN_STATUS_ACKNOWLEDGE);
+    drv_status_add(VN_STATUS_DRIVER);
+    drv_write_features(FEATURES_ALL & ~BIT(VN_F_MRG_RXBUF));
+    drv_status_add(VN_STATUS_FEATURES_OK);
+    drv_status_add(VN_STATUS_DRIVER_OK);
+    CHECK_EQ(mock_reg(VN_FW_DEV_CTRL), VN_DEV_CTRL_DATAPATH_EN, "RX_MRG off without MRG_RXBUF");
+}
+
 int main(void)
 {
     t_run("power_on_shadows", power_on_shadows);
@@ -175,5 +186,6 @@ int main(void)
     t_run("qerr_needs_reset", qerr_needs_reset);
     t_run("many_events_in_one_poll", many_events_in_one_poll);
     t_run("link_change", link_change);
+    t_run("rx_mrg_follows_negotiation", rx_mrg_follows_negotiation);
     return t_summary();
 }

@@ -18,7 +18,7 @@
 #define NET_KNOWN_FEATURES                                                                  \
     (BIT64(VN_F_VERSION_1) | BIT64(VN_F_ACCESS_PLATFORM) | BIT64(VN_F_MAC) |                 \
      BIT64(VN_F_STATUS) | BIT64(VN_F_MTU) | BIT64(VN_F_CTRL_VQ) | BIT64(VN_F_MQ) |             \
-     BIT64(VN_F_RING_RESET))
+     BIT64(VN_F_RING_RESET) | BIT64(VN_F_MRG_RXBUF))
 
 /* The device drops frames above this (docs/architecture.md, vq_engines TX). */
 #define TX_MAX_FRAME 2048u
@@ -548,6 +548,15 @@ static int data_queue(struct vn_net *n, unsigned vq, struct net_q **q)
     return 0;
 }
 
+/* num_buffers of a received header: how many used elements the frame occupies. */
+static unsigned rx_nbufs(const struct vn_net *n, const void *cookie)
+{
+    const unsigned char *h = cookie;
+    unsigned nb = (unsigned)h[10] | (unsigned)h[11] << 8;
+
+    return has(n->drv_features, VN_F_MRG_RXBUF) && nb > 1 ? nb : 1;
+}
+
 struct reclaim {
     struct vn_net *n;
     struct net_q *q;
@@ -579,6 +588,36 @@ static void reclaim_one(struct reclaim *r, void *cookie, uint32_t ulen, int used
     }
 }
 
+/* A merged frame completed before the reset: its buffers joined into one, as vn_net_rx
+ * would have; its continuation buffers need no reclaiming of their own. */
+static void reclaim_merged(struct reclaim *r, void *cookie, uint32_t ulen, unsigned nb)
+{
+    size_t cap = RX_BUF_MAX, flen = ulen - VN_NET_HDR_LEN;
+    unsigned char *tmp = malloc(cap);
+    int rc = 0;
+
+    if (tmp) {
+        memcpy(tmp, (unsigned char *)cookie + VN_NET_HDR_LEN, flen < cap ? flen : cap);
+        for (unsigned i = 1; i < nb && !rc; i++) {
+            if ((rc = vn_vq_get_used(r->q->vq, &ulen, &cookie, NULL)) == 0) {
+                if (flen < cap)
+                    memcpy(tmp + flen, cookie, cap - flen < ulen ? cap - flen : ulen);
+                flen += ulen;
+            }
+        }
+    }
+    if (!tmp || rc || flen > cap || !r->fn) {
+        if (tmp && rc)
+            vn_log(VN_LOG_WARN, "net: queue %u: a merged frame lacks buffers after reset",
+                   r->q->index);
+        r->n->st.reset_dropped++;
+    } else {
+        r->fn(r->ctx, r->q->index, tmp, flen, 1);
+        r->n->st.reclaimed++;
+    }
+    free(tmp);
+}
+
 static void reclaim_unused(void *ctx, void *cookie)
 {
     reclaim_one(ctx, cookie, 0, 0);
@@ -597,8 +636,12 @@ static void reclaim_all(struct reclaim *r)
      * back empty join the unused ones after them (without memory for the list, in ring
      * order). */
     while ((rc = vn_vq_get_used(r->q->vq, &ulen, &cookie, NULL)) == 0) {
+        unsigned nb = 1;
         if (empty && !(r->q->index & 1) && ulen <= VN_NET_HDR_LEN && nempty < size)
             empty[nempty++] = cookie;
+        else if (!(r->q->index & 1) && ulen > VN_NET_HDR_LEN &&
+                 (nb = rx_nbufs(r->n, cookie)) > 1)
+            reclaim_merged(r, cookie, ulen, nb);
         else
             reclaim_one(r, cookie, ulen, 1);
     }
@@ -823,6 +866,31 @@ int vn_net_tx(struct vn_net *n, unsigned qp, const void *frame, size_t len)
     return kick(n, q);
 }
 
+/* The rest of a merged frame (5.1.6.4.2): nb - 1 further used elements, all of which the
+ * device published together with the first; each holds frame bytes only.  Bytes beyond
+ * cap are counted, not copied.  Every buffer goes back to the ring. */
+static int rx_gather(struct net_q *q, unsigned nb, unsigned char *buf,
+                     size_t cap, size_t *flen)
+{
+    uint32_t ulen;
+    void *cookie;
+    int rc;
+
+    for (unsigned i = 1; i < nb; i++) {
+        if ((rc = vn_vq_get_used(q->vq, &ulen, &cookie, NULL))) {
+            vn_log(VN_LOG_ERR, "net: queue %u: a frame of %u buffers, only %u used (%d)",
+                   q->index, nb, i, rc);
+            return rc == -EAGAIN ? -EIO : rc;
+        }
+        if (*flen < cap)
+            memcpy(buf + *flen, cookie, cap - *flen < ulen ? cap - *flen : ulen);
+        *flen += ulen;
+        if ((rc = rx_post(q, slot_of(q, cookie))))
+            return rc;
+    }
+    return 0;
+}
+
 int vn_net_rx(struct vn_net *n, unsigned qp, void *buf, size_t cap, size_t *len)
 {
     uint32_t ulen;
@@ -847,11 +915,16 @@ int vn_net_rx(struct vn_net *n, unsigned qp, void *buf, size_t cap, size_t *len)
             continue;
         }
         size_t flen = ulen - VN_NET_HDR_LEN;
+        unsigned nb = rx_nbufs(n, cookie);
         memcpy(buf, (unsigned char *)cookie + VN_NET_HDR_LEN, flen < cap ? flen : cap);
+        if ((rc = rx_post(q, slot)))
+            return rc;
+        if (nb > 1 && (rc = rx_gather(q, nb, buf, cap, &flen)))
+            return rc;
         *len = flen;
         n->st.rx_frames++;
         n->st.rx_bytes += flen;
-        if ((rc = rx_post(q, slot)) || (rc = kick(n, q)))
+        if ((rc = kick(n, q)))
             return rc;
         return flen > cap ? -EMSGSIZE : 0;
     }

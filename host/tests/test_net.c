@@ -311,6 +311,79 @@ static int dev_rx(unsigned qp, const uint8_t *frame, unsigned len)
     return 0;
 }
 
+/* The device receives a frame across as many buffers as it takes (MRG_RXBUF), publishing
+ * only `publish` of them; num_buffers in the first header says how many it used. */
+static int dev_rx_mrg(unsigned qp, const uint8_t *frame, unsigned len, unsigned publish)
+{
+    struct mq *q = &dev.q[2 * qp];
+    struct mock_seg seg[QMAX];
+    uint16_t heads[16];
+    unsigned lens[16], nb = 0, n, off = 0, total = VN_NET_HDR_LEN + len;
+    uint8_t *first_hdr = NULL;
+
+    while (off < total && nb < 16) {
+        if (mock_ring_pop(&q->ring, &heads[nb], seg, &n) || n != 1)
+            return -1;
+        uint8_t *b = mock_iova_va(&mock, seg[0].addr, seg[0].len);
+        if (!b)
+            return -3;
+        unsigned c = 0;
+        for (; c < seg[0].len && off < total; c++, off++)
+            b[c] = off < VN_NET_HDR_LEN ? 0 : frame[off - VN_NET_HDR_LEN];
+        if (nb == 0)
+            first_hdr = b;
+        lens[nb++] = c;
+    }
+    if (!first_hdr)
+        return -4;
+    first_hdr[10] = (uint8_t)nb;
+    for (unsigned i = 0; i < nb && i < publish; i++)
+        mock_ring_push(&q->ring, heads[i], lens[i]);
+    return (int)nb;
+}
+
+static void test_mrg(void)
+{
+    struct vn_net *n;
+    struct vn_net_opts o = {.ring_size = 16, .rx_buf_len = VN_NET_HDR_LEN + 64};
+    uint8_t frame[1514], got[2048];
+    size_t rlen;
+
+    dev_init();
+    dev.offered |= BIT64(VN_F_MRG_RXBUF);
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), 0);
+    if (!n)
+        return;
+    CHECK(vn_net_driver_features(n) & BIT64(VN_F_MRG_RXBUF));
+    for (unsigned i = 0; i < sizeof frame; i++)
+        frame[i] = (uint8_t)(i * 13 + 5);
+    /* 200 bytes: 64 in the first buffer after the header, 76 and 60 in the next two */
+    CHECK_EQ(dev_rx_mrg(0, frame, 200, 16), 3);
+    CHECK_EQ(dev_rx_mrg(0, frame + 3, 60, 16), 1);
+    uint16_t before = mock_ring_avail_idx(&dev.q[0].ring);
+    CHECK_EQ(vn_net_rx(n, 0, got, sizeof got, &rlen), 0);
+    CHECK_EQ(rlen, 200);
+    CHECK(memcmp(got, frame, 200) == 0);
+    CHECK_EQ((uint16_t)(mock_ring_avail_idx(&dev.q[0].ring) - before), 3);
+    CHECK_EQ(vn_net_rx(n, 0, got, sizeof got, &rlen), 0);
+    CHECK_EQ(rlen, 60);
+    CHECK(memcmp(got, frame + 3, 60) == 0);
+    /* a frame too big for the caller: all its buffers go back, the length is reported */
+    CHECK_EQ(dev_rx_mrg(0, frame, 1000, 16), 14);
+    CHECK_EQ(vn_net_rx(n, 0, got, 100, &rlen), -EMSGSIZE);
+    CHECK_EQ(rlen, 1000);
+    CHECK(memcmp(got, frame, 100) == 0);
+    CHECK_EQ(vn_net_rx(n, 0, got, sizeof got, &rlen), -EAGAIN);
+    /* a device that publishes fewer buffers than num_buffers says is an error */
+    int errs = log_errors;
+    CHECK_EQ(dev_rx_mrg(0, frame, 300, 2), 5);
+    CHECK_EQ(vn_net_rx(n, 0, got, sizeof got, &rlen), -EIO);
+    CHECK_EQ(log_errors, errs + 1);
+    vn_net_close(n);
+    CHECK_EQ(mock.dma_live, 0);
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+}
+
 static void test_bringup(void)
 {
     struct vn_net *n;
@@ -958,5 +1031,6 @@ int main(void)
     test_qreset_tx();
     test_qreset_rx();
     test_set_ring_sizes();
+    test_mrg();
     return check_report();
 }

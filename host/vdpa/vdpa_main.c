@@ -2,8 +2,8 @@
  * firmware, so unmodified drivers (DPDK virtio_user, QEMU's vhost-user netdev and the
  * guest behind it) run on the simulated hardware.  One thread: the socket, the kick
  * eventfds and the model take turns; when the device has been quiet for a whole chunk
- * the loop blocks in poll() and the model's clock stands still (idle costs no CPU). */
-#define _DEFAULT_SOURCE
+ * the loop blocks in ppoll() and the model's clock stands still (idle costs no CPU). */
+#define _GNU_SOURCE /* ppoll */
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
@@ -49,6 +49,8 @@ struct wire {
 };
 
 static volatile sig_atomic_t want_stats, want_exit, want_link_toggle;
+
+static sigset_t wait_mask; /* the mask the main loop waits with: ours unblocked */
 
 static void on_signal(int sig)
 {
@@ -317,6 +319,11 @@ static int serve(const struct opts *o, struct bridge *b, struct wire *w, vn_mode
         if (b->sock < 0) {
             if (served && o->once)
                 break;
+            if (!o->client) {
+                struct pollfd lp = {.fd = lfd, .events = POLLIN};
+                if (ppoll(&lp, 1, NULL, &wait_mask) < 0)
+                    continue; /* a signal: look at the flags */
+            }
             int fd = o->client ? vu_connect(o->socket, 10000) : vu_accept(lfd);
             if (fd < 0) {
                 if (fd == -EINTR)
@@ -341,8 +348,8 @@ static int serve(const struct opts *o, struct bridge *b, struct wire *w, vn_mode
                 ring_of[n] = q;
                 pf[n++] = (struct pollfd){.fd = b->vr[q].kick_fd, .events = POLLIN};
             }
-        int timeout = busy || w->count ? 0 : 1000;
-        int pr = poll(pf, n, timeout);
+        struct timespec timeout = {busy || w->count ? 0 : 1, 0};
+        int pr = ppoll(pf, n, &timeout, &wait_mask);
         if (pr < 0 && errno != EINTR) {
             perror("vionic-vdpa: poll");
             break;
@@ -419,7 +426,17 @@ int main(int argc, char **argv)
         return rc;
     vn_log_set(log_to_stderr, &o.verbose);
 
+    /* The signals stay blocked everywhere but in the main loop's waits (ppoll): the
+     * model's worker threads never take them, and one that comes between a look at the
+     * flags and the wait is not lost. */
     struct sigaction sa = {.sa_handler = on_signal};
+    sigset_t ours;
+    sigemptyset(&ours);
+    sigaddset(&ours, SIGUSR1);
+    sigaddset(&ours, SIGUSR2);
+    sigaddset(&ours, SIGINT);
+    sigaddset(&ours, SIGTERM);
+    sigprocmask(SIG_BLOCK, &ours, &wait_mask);
     sigaction(SIGUSR1, &sa, NULL);
     sigaction(SIGUSR2, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);

@@ -14,6 +14,7 @@ module vq_engines
   input  wire logic         rst_n,
   // device-wide control (fw_csr)
   input  wire logic         datapath_en,     // DEV_CTRL.DATAPATH_EN
+  input  wire logic         rx_mrg,          // DEV_CTRL.RX_MRG
   input  wire logic [7:0]   rx_queue_pairs,  // RX_QUEUE_PAIRS, 1..QP
   input  wire logic         dev_reset,       // one-cycle pulse: reset every queue
   output logic              dev_idle,        // no queue active, nothing in flight
@@ -198,7 +199,7 @@ module vq_engines
     .cnt_bytes(cnt_tx_bytes));
 
   vq_rx #(.QP(QP), .CKW(CKW)) u_rx (
-    .clk, .rst_n, .datapath_en, .rx_queue_pairs, .dev_reset,
+    .clk, .rst_n, .datapath_en, .rx_mrg, .rx_queue_pairs, .dev_reset,
     .cmd_valid(cmd_ok && !ctx_q[0]), .cmd(ctx_cmd), .cmd_p(ctx_q >> 1), .cmd_size(ctx_size),
     .cmd_vector(ctx_vector), .cmd_desc(ctx_desc), .cmd_driver(ctx_driver),
     .cmd_device(ctx_device), .cmd_base(ctx_base),

@@ -2,6 +2,9 @@
 // (vq_rx_in); an assigner gives each frame, in order, a head from its queue's prefetched
 // ring entries (vq_ring), re-reading avail idx once before it gives up; the walker
 // (vq_chain) reads the chain; vq_rx_out writes header and frame; vq_used completes.
+// With RX_MRG a frame longer than the smallest chain its queue has shown (or any frame,
+// before one has been seen) is slow: the assigner gives it one chain and then waits for
+// vq_rx_out's verdict, giving it further chains (m_more) until it is done (m_done).
 `default_nettype none
 module vq_rx
   import vionic_regs_pkg::*;
@@ -16,6 +19,7 @@ module vq_rx
   input  wire logic                 clk,
   input  wire logic                 rst_n,
   input  wire logic                 datapath_en,
+  input  wire logic                 rx_mrg,
   input  wire logic [7:0]           rx_queue_pairs,
   input  wire logic                 dev_reset,
   input  wire logic                 cmd_valid,
@@ -73,7 +77,7 @@ module vq_rx
   localparam int NP = QP;
   localparam int PW = (NP > 1) ? $clog2(NP) : 1;
   localparam int LW = $clog2(NL);
-  localparam int JKW = 12 + LW;
+  localparam int JKW = 13 + LW;
 
   logic [NP-1:0][2:0]  st;
   logic [NP-1:0][7:0]  gen;
@@ -140,28 +144,38 @@ module vq_rx
   // ---- ring ------------------------------------------------------------------------
   logic [15:0] c_head;
   logic        c_hv, c_wait, c_pop, rr_valid;
-  vq_ring #(.NP(NP), .ENG(0), .HL(HL), .CKW(CKW)) u_ring (
-    .clk, .rst_n, .datapath_en, .st, .size, .driver, .pend, .pend_clr, .pend_clr_p,
-    .clr_valid, .clr_p, .start_valid, .start_p, .start_base,
-    .rq_valid(rq_valid[0]), .rq_ready(rq_ready[0]), .rq_addr(rq_addr[0]),
-    .rq_len(rq_len[0]), .rq_q(rq_q[0]), .rq_p(rq_p[0]), .rq_cookie(rq_cookie[0]),
-    .cpl_valid(cpl_valid[0]), .cpl_cookie, .cpl_data,
-    .err_valid(err_valid[0]), .err_p(err_p[0]), .err_reason(err_reason[0]),
-    .c_p(16'(hp)), .c_hv, .c_head, .c_wait, .c_pop, .rr_valid, .rr_p(16'(hp)),
-    .cons, .noint, .avout);
 
   // ---- assigner: a chain (or the verdict that there is none) for each frame, in order
+  logic [NP-1:0][15:0] bmin;   // smallest chain seen since the queue started (0: none)
+  logic        m_more, m_done, b_valid;
+  logic [15:0] b_p, b_total;
+  logic        held;           // a slow frame's chain is out: wait for vq_rx_out's verdict
+  logic        cont;           // the held frame wants another chain
+  logic [PW-1:0] k_p;
+  logic [7:0]  k_g;
+  logic [11:0] k_len;
+  logic [LW-1:0] k_start;
+  logic [PW-1:0] ap;           // the queue the assigner serves now
+  logic [7:0]  ag;
+  logic        have, h_slow;
+  logic [JKW-1:0] a_ck;
+  assign ap     = cont ? k_p : hp;
+  assign ag     = cont ? k_g : hg;
+  assign have   = !held && (cont || !fi_empty);
+  assign h_slow = rx_mrg && (bmin[hp] == '0 || 16'(hlen) + 16'(NET_HDR_LEN) > bmin[hp]);
+  assign a_ck   = cont ? {1'b1, k_len, k_start} : {h_slow, hlen, hstart};
+
   typedef enum logic [1:0] { A_LOOK, A_ASK, A_WAIT } ast_t;
   ast_t     ast;
   logic     reread;      // avail idx was re-read for the frame at the head
   logic     h_stale;
-  logic     a_valid, a_ready;
+  logic     a_valid, a_ready, a_take;
   logic [1:0] a_kind;
-  assign h_stale = st[hp] != 3'(QSTATE_RUNNING) || gen[hp] != hg;
+  assign h_stale = st[ap] != 3'(QSTATE_RUNNING) || gen[ap] != ag;
   always_comb begin
     a_valid = 1'b0;
     a_kind  = JOB_WALK;
-    if (!fi_empty && ast == A_LOOK) begin
+    if (have && ast == A_LOOK) begin
       if (h_stale) begin
         a_valid = 1'b1;
         a_kind  = JOB_STALE;
@@ -170,38 +184,71 @@ module vq_rx
         a_kind  = JOB_NOBUF;
       end else if (c_hv) begin
         a_valid = 1'b1;
-      end else if (!c_wait && !avout[hp] && reread) begin
+      end else if (!c_wait && !avout[ap] && reread) begin
         a_valid = 1'b1;
         a_kind  = JOB_NOBUF;
       end
     end
   end
-  assign fi_pop   = a_valid && a_ready;
-  assign c_pop    = fi_pop && a_kind == JOB_WALK;
+  assign a_take   = a_valid && a_ready;
+  assign fi_pop   = a_take && !cont;
+  assign c_pop    = a_take && a_kind == JOB_WALK;
   assign rr_valid = ast == A_ASK;
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       ast    <= A_LOOK;
       reread <= 1'b0;
+      held   <= 1'b0;
+      cont   <= 1'b0;
     end else begin
       case (ast)
-        A_LOOK: if (fi_pop) begin
+        A_LOOK: if (a_take) begin
           reread <= 1'b0;
-        end else if (!fi_empty && !h_stale && datapath_en && !c_hv && !c_wait &&
-                     !(reread && !avout[hp])) begin
-          ast <= avout[hp] ? A_WAIT : A_ASK;
+        end else if (have && !h_stale && datapath_en && !c_hv && !c_wait &&
+                     !(reread && !avout[ap])) begin
+          ast <= avout[ap] ? A_WAIT : A_ASK;
         end
         A_ASK: if (h_stale || !datapath_en) ast <= A_LOOK;
-               else if (avout[hp]) ast <= A_WAIT;
-        A_WAIT: if (!avout[hp]) begin
+               else if (avout[ap]) ast <= A_WAIT;
+        A_WAIT: if (!avout[ap]) begin
           reread <= 1'b1;
           ast    <= A_LOOK;
         end
         default: ast <= A_LOOK;
       endcase
+      if (a_take && (cont || h_slow)) begin
+        held <= 1'b1;
+        cont <= 1'b0;
+        if (!cont) begin
+          k_p     <= hp;
+          k_g     <= hg;
+          k_len   <= hlen;
+          k_start <= hstart;
+        end
+      end
+      if (m_more) begin
+        held <= 1'b0;
+        cont <= 1'b1;
+      end
+      if (m_done) held <= 1'b0;
+      if (b_valid && b_p < 16'(NP) && (bmin[b_p[PW-1:0]] == '0 || b_total < bmin[b_p[PW-1:0]]))
+        bmin[b_p[PW-1:0]] <= b_total;
+      if (clr_valid && clr_p < 16'(NP)) bmin[clr_p[PW-1:0]] <= '0;
+      if (start_valid && start_p < 16'(NP)) bmin[start_p[PW-1:0]] <= '0;
+      if (dev_reset) bmin <= '0;
     end
   end
+
+  vq_ring #(.NP(NP), .ENG(0), .HL(HL), .CKW(CKW)) u_ring (
+    .clk, .rst_n, .datapath_en, .st, .size, .driver, .pend, .pend_clr, .pend_clr_p,
+    .clr_valid, .clr_p, .start_valid, .start_p, .start_base,
+    .rq_valid(rq_valid[0]), .rq_ready(rq_ready[0]), .rq_addr(rq_addr[0]),
+    .rq_len(rq_len[0]), .rq_q(rq_q[0]), .rq_p(rq_p[0]), .rq_cookie(rq_cookie[0]),
+    .cpl_valid(cpl_valid[0]), .cpl_cookie, .cpl_data,
+    .err_valid(err_valid[0]), .err_p(err_p[0]), .err_reason(err_reason[0]),
+    .c_p(16'(ap)), .c_hv, .c_head, .c_wait, .c_pop, .rr_valid, .rr_p(16'(ap)),
+    .cons, .noint, .avout);
 
   // ---- walker ----------------------------------------------------------------------
   logic        r_valid, r_pop;
@@ -214,8 +261,8 @@ module vq_rx
   logic [JKW-1:0] r_ck;
   vq_chain #(.NP(NP), .ENG(0), .NCH(NCH), .MAXD(8), .CKW(CKW), .JKW(JKW)) u_chain (
     .clk, .rst_n, .st, .gen, .size, .desc,
-    .a_valid, .a_ready, .a_kind, .a_p(16'(hp)), .a_gen(hg), .a_head(c_head),
-    .a_ck({hlen, hstart}),
+    .a_valid, .a_ready, .a_kind, .a_p(16'(ap)), .a_gen(ag), .a_head(c_head),
+    .a_ck,
     .rq_valid(rq_valid[1]), .rq_ready(rq_ready[1]), .rq_addr(rq_addr[1]),
     .rq_len(rq_len[1]), .rq_q(rq_q[1]), .rq_p(rq_p[1]), .rq_cookie(rq_cookie[1]),
     .cpl_valid(cpl_valid[1]), .cpl_cookie, .cpl_data,
@@ -227,19 +274,21 @@ module vq_rx
   logic [15:0] u_p, u_id;
   logic [7:0]  u_gen;
   logic [31:0] u_len;
+  logic        u_more;
   vq_rx_out #(.NP(NP), .NL(NL)) u_out (
     .clk, .rst_n, .st, .gen,
     .r_valid, .r_p, .r_gen, .r_head, .r_status, .r_reason, .r_ndesc, .r_total, .r_ck,
     .r_di, .r_daddr, .r_dlen, .r_pop, .rd_en, .rd_off, .rd_data, .bh,
     .wr_valid(wr_valid[0]), .wr_ready(wr_ready[0]), .wr_addr(wr_addr[0]),
     .wr_data(wr_data_d), .wr_len(wr_len[0]), .wr_p(wr_p[0]),
-    .u_full, .u_push, .u_p, .u_gen, .u_id, .u_len,
+    .u_full, .u_push, .u_p, .u_gen, .u_id, .u_len, .u_more,
+    .m_more, .m_done, .b_valid, .b_p, .b_total,
     .err_valid(err_valid[1]), .err_p(err_p[1]), .err_reason(err_reason[1]),
     .cnt_pkt, .cnt_bytes, .drop(out_drop), .hq_p(iq_p), .hq_busy(out_busy));
 
   vq_used #(.NP(NP), .DEPTH(16), .BATCH(32)) u_used (
     .clk, .rst_n, .st, .gen, .size, .vector, .device, .noint, .clr_valid, .clr_p, .start_valid, .start_p, .start_base,
-    .push(u_push), .push_p(u_p), .push_gen(u_gen), .push_id(u_id), .push_len(u_len),
+    .push(u_push), .push_p(u_p), .push_gen(u_gen), .push_id(u_id), .push_len(u_len), .push_more(u_more),
     .full(u_full), .wr_valid(wr_valid[1]), .wr_ready(wr_ready[1]), .wr_addr(wr_addr[1]),
     .wr_data(wr_data_u), .wr_len(wr_len[1]), .wr_p(wr_p[1]),
     .msi_valid, .msi_ready, .msi_vector, .msi_p, .used_idx,

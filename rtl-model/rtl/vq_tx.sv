@@ -174,7 +174,7 @@ module vq_tx
   // ---- used ring -------------------------------------------------------------------
   vq_used #(.NP(NP), .DEPTH(16), .BATCH(32)) u_used (
     .clk, .rst_n, .st, .gen, .size, .vector, .device, .noint, .clr_valid, .clr_p, .start_valid, .start_p, .start_base,
-    .push(u_push), .push_p(u_p), .push_gen(u_gen), .push_id(u_id), .push_len('0),
+    .push(u_push), .push_p(u_p), .push_gen(u_gen), .push_id(u_id), .push_len('0), .push_more(1'b0),
     .full(u_full), .wr_valid, .wr_ready, .wr_addr, .wr_data, .wr_len, .wr_p,
     .msi_valid, .msi_ready, .msi_vector, .msi_p, .used_idx,
     .hq_p(iq_p), .hq_busy(used_busy));

@@ -7,7 +7,9 @@
 // reset (STOPPING) or stopped on an error is published at once and without a message:
 // its elements belong to work the device did, which a reset must not lose.  Elements of
 // an older generation (a reset completed since) are dropped; none exist in practice, as a
-// reset waits for wip to fall.
+// reset waits for wip to fall.  An element pushed with push_more (a receive buffer that
+// a merged frame continues past) holds its queue's publishing until the frame's last
+// element comes: a driver must never see num_buffers elements that are not all there.
 `default_nettype none
 module vq_used
   import vionic_regs_pkg::*;
@@ -36,6 +38,7 @@ module vq_used
   input  wire logic [7:0]           push_gen,
   input  wire logic [15:0]          push_id,
   input  wire logic [31:0]          push_len,
+  input  wire logic                 push_more,
   output logic                      full,
   output logic                      wr_valid,
   input  wire logic                 wr_ready,
@@ -54,21 +57,22 @@ module vq_used
   /* verilator lint_on UNUSEDSIGNAL */
 );
   localparam int PW = (NP > 1) ? $clog2(NP) : 1;
-  localparam int EW = PW + 8 + 16 + 32;
+  localparam int EW = PW + 8 + 16 + 32 + 1;
   localparam int DW = $clog2(DEPTH);
 
   logic          f_pop, f_empty;
   logic [EW-1:0] f_head;
   logic [DW:0]   unused_count;
   vq_fifo #(.W(EW), .DEPTH(DEPTH)) u_q (
-    .clk, .rst_n, .push, .din({push_p[PW-1:0], push_gen, push_id, push_len}),
+    .clk, .rst_n, .push, .din({push_p[PW-1:0], push_gen, push_id, push_len, push_more}),
     .pop(f_pop), .dout(f_head), .empty(f_empty), .full, .count(unused_count));
 
   logic [PW-1:0] hp;
   logic [7:0]    hg;
   logic [15:0]   hid;
   logic [31:0]   hlen;
-  assign {hp, hg, hid, hlen} = f_head;
+  logic          hmore;
+  assign {hp, hg, hid, hlen, hmore} = f_head;
 
   typedef enum logic [0:0] { U_RUN, U_MSI } ust_t;
   ust_t ust;
@@ -79,6 +83,7 @@ module vq_used
   logic [7:0]   lgen  [NP];   // generation they belong to
   logic [6:0]   unpub [NP];   // elements not yet announced by a used idx write
   logic [15:0]  since [NP];   // when the oldest of them came
+  logic [NP-1:0] hold;        // a merged frame's elements are still coming
   logic [DW:0]  nq    [NP];   // entries of the queue in the FIFO
   logic [15:0]  now;
 
@@ -104,9 +109,9 @@ module vq_used
   assign f_pop   = take || (ust == U_RUN && !pub_v && !f_empty && !h_live);
 
   logic batch_full, aged, closing;
-  assign batch_full = take && unpub[hp] + 1'b1 >= 7'(BATCH);
-  assign aged       = unpub[sp] != '0 && 16'(now - since[sp]) >= 16'(LINGER);
-  assign closing    = unpub[sp] != '0 && st[sp] != 3'(QSTATE_RUNNING);
+  assign batch_full = take && !hmore && unpub[hp] + 1'b1 >= 7'(BATCH);
+  assign aged       = unpub[sp] != '0 && !hold[sp] && 16'(now - since[sp]) >= 16'(LINGER);
+  assign closing    = unpub[sp] != '0 && !hold[sp] && st[sp] != 3'(QSTATE_RUNNING);
 
   logic [PW-1:0] hq;
   logic          push_in;
@@ -119,6 +124,7 @@ module vq_used
     if (!rst_n) begin
       ust       <= U_RUN;
       pub_v     <= 1'b0;
+      hold      <= '0;
       sp        <= '0;
       now       <= '0;
       wr_valid  <= 1'b0;
@@ -172,6 +178,7 @@ module vq_used
           used_idx[hp] <= used_idx[hp] + 1'b1;
           unpub[hp]    <= unpub[hp] + 1'b1;
           lgen[hp]     <= hg;
+          hold[hp]     <= hmore;
           if (unpub[hp] == '0) since[hp] <= now;
           if (batch_full) begin
             pub_v <= 1'b1;
@@ -203,6 +210,7 @@ module vq_used
         en[clr_p[PW-1:0]]       <= '0;
         unpub[clr_p[PW-1:0]]    <= '0;
         nq[clr_p[PW-1:0]]       <= '0;   // already 0 but after power-up
+        hold[clr_p[PW-1:0]]     <= 1'b0;
       end
       if (start_valid && start_p < 16'(NP))
         used_idx[start_p[PW-1:0]] <= start_base;

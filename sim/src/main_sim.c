@@ -23,6 +23,9 @@ static void usage(FILE *f)
             "  --packets N       frames to send (default 2000)\n"
             "  --ring-size N     ring size of each data queue (default: device maximum)\n"
             "  --frame-len N     send frames of N bytes only (60..1514; default mixed)\n"
+            "  --rx-buf N        bytes per receive buffer incl. the 12-byte header (13..65562;\n"
+            "                    default 1526); smaller ones make frames span buffers\n"
+            "  --no-mrg          the driver declines MRG_RXBUF (frames must fit one buffer)\n"
             "  --dma-latency N   modeled host round trip in cycles (default 250 = 1 us)\n"
             "  --firmware host|core  who runs the firmware: compiled into this process (host,\n"
             "                    default) or the cross-built image on the device's RV32 core\n"
@@ -222,6 +225,10 @@ int main(int argc, char **argv)
             json = 1;
             continue;
         }
+        if (!strcmp(a, "--no-mrg")) {
+            o.no_mrg = 1;
+            continue;
+        }
         if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
             o.verbose = 1;
             continue;
@@ -231,6 +238,7 @@ int main(int argc, char **argv)
         NUM("--packets", 1, 100000000, o.packets)
         NUM("--ring-size", 1, 32768, o.ring_size)
         NUM("--frame-len", 60, 1514, o.frame_len)
+        NUM("--rx-buf", 13, 65562, o.rx_buf_len)
         NUM("--dma-latency", 1, 100000, o.dma_latency)
         NUM("--corrupt-frame", 0, UINT64_MAX >> 1, o.corrupt_frame)
         NUM("--resets", 1, 10000000, o.resets)

@@ -10,6 +10,8 @@ struct scen_opts {
     unsigned queues;
     uint64_t packets;
     unsigned ring_size;
+    unsigned rx_buf_len; /* bytes per RX buffer incl. header; 0: the driver's 1526 */
+    int no_mrg;          /* the driver declines MRG_RXBUF */
     uint32_t dma_latency;
     unsigned frame_len; /* 0: mixed sizes */
     const char *fst_path, *pcap_path;

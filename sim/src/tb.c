@@ -1,4 +1,5 @@
 #include "tb.h"
+#include "vionic_regs.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -81,7 +82,11 @@ int tb_open(struct tb *tb, const struct tb_opts *o)
     }
     struct vn_model_mac mac = {.ctx = tb, .tx_frame = on_tx};
     vn_model_set_mac(tb->m, &mac);
-    struct vn_net_opts no = {.queue_pairs = o->queues ? o->queues : VN_NET_ALL_PAIRS, .ring_size = o->ring_size, .use_irq = 1};
+    struct vn_net_opts no = {.queue_pairs = o->queues ? o->queues : VN_NET_ALL_PAIRS,
+                             .ring_size = o->ring_size,
+                             .rx_buf_len = o->rx_buf_len,
+                             .features = o->no_mrg ? ~(UINT64_C(1) << VN_F_MRG_RXBUF) : 0,
+                             .use_irq = 1};
     rc = vn_net_open(tb->tr, &no, &tb->net);
     if (rc) {
         fprintf(stderr, "vionic: driver bring-up failed: %s\n", strerror(-rc));

@@ -14,6 +14,8 @@
 struct tb_opts {
     unsigned queues;      /* queue pairs the driver uses */
     unsigned ring_size;   /* 0: device maximum */
+    unsigned rx_buf_len;  /* 0: the driver's default */
+    int no_mrg;           /* decline MRG_RXBUF */
     uint32_t dma_latency; /* cycles, 0: model default */
     const char *fst_path;
     const char *pcap_path;

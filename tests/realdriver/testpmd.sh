@@ -18,8 +18,11 @@ usage: $0 [options]
   --in-order           virtio_user in_order=1 (default in_order=0)
   --mrg-rxbuf 0|1      virtio_user mrg_rxbuf (default 0)
   --packed             virtio_user packed_vq=1 (default split)
-  --pkt-len N          frame length of the tx_first burst (default 64; above 2048 the
-                       frames are multi-segment mbufs and need --mrg-rxbuf 1 to come back)
+  --pkt-len N          frame length of the tx_first burst (default 64; above one mbuf's
+                       data room the frames are multi-segment mbufs and need
+                       --mrg-rxbuf 1 to come back)
+  --mbuf-size N        testpmd's mbuf size incl. its 128-byte headroom (default 2176: a
+                       2048-byte data room); smaller makes frames span receive buffers
   --mode traffic|restart
                        restart: traffic, port stop, rxd/txd 512, port start, traffic again
   --duration S         seconds of circulating traffic per phase (default 3)
@@ -32,7 +35,7 @@ EOF
 
 BACKEND=${RD_BACKEND:-vdpa}
 VDPA_BIN=${VIONIC_VDPA:-$HERE/../../build/bin/vionic-vdpa}
-NQ=1 INORDER=0 MRG=0 PACKED=0 PKTLEN=64 MODE=traffic DURATION=3 MINPKTS=64 LIMIT=100 CLIENT=0
+NQ=1 INORDER=0 MRG=0 PACKED=0 PKTLEN=64 MBUF=2176 MODE=traffic DURATION=3 MINPKTS=64 LIMIT=100 CLIENT=0
 while [ $# -gt 0 ]; do
   case $1 in
     --backend) BACKEND=${2:?}; shift 2 ;;
@@ -42,6 +45,7 @@ while [ $# -gt 0 ]; do
     --mrg-rxbuf) MRG=${2:?}; shift 2 ;;
     --packed) PACKED=1; shift ;;
     --pkt-len) PKTLEN=${2:?}; shift 2 ;;
+    --mbuf-size) MBUF=${2:?}; shift 2 ;;
     --mode) MODE=${2:?}; shift 2 ;;
     --duration) DURATION=${2:?}; shift 2 ;;
     --min-pkts) MINPKTS=${2:?}; shift 2 ;;
@@ -56,6 +60,7 @@ isnum() { [[ $1 =~ ^[0-9]+$ ]]; }
 isnum "$NQ" && [ "$NQ" -ge 1 ] && [ "$NQ" -le 8 ] || rd_die "--queues must be 1..8"
 [[ $MRG =~ ^[01]$ ]] || rd_die "--mrg-rxbuf must be 0 or 1"
 isnum "$PKTLEN" && [ "$PKTLEN" -ge 64 ] && [ "$PKTLEN" -le 9000 ] || rd_die "--pkt-len must be 64..9000"
+isnum "$MBUF" && [ "$MBUF" -ge 512 ] && [ "$MBUF" -le 65535 ] || rd_die "--mbuf-size must be 512..65535"
 isnum "$DURATION" && isnum "$MINPKTS" && isnum "$LIMIT" || rd_die "--duration/--min-pkts/--timeout take integers"
 case $MODE in traffic|restart) ;; *) rd_die "--mode must be traffic or restart" ;; esac
 case $BACKEND in vdpa|dpdk) ;; *) rd_die "--backend must be vdpa or dpdk" ;; esac
@@ -76,9 +81,10 @@ vdev="net_virtio_user0,path=$SOCK,queues=$NQ,mrg_rxbuf=$MRG,packed_vq=$PACKED,in
 [ "$CLIENT" = 1 ] && vdev+=",server=1"
 mkfifo "$RD_TMP/cmd"
 rd_prefix fe
-BIG=()
+BIG=(--mbuf-size="$MBUF")
+ROOM=$((MBUF - 128))
 # Frames beyond one mbuf: chained mbufs on transmit, scattered receive.
-[ "$PKTLEN" -gt 2048 ] && BIG=(--enable-scatter --max-pkt-len=9600 --tx-offloads=0x8000)
+[ "$PKTLEN" -gt "$ROOM" ] && BIG+=(--enable-scatter --max-pkt-len=9600 --tx-offloads=0x8000)
 # stdbuf -o0: testpmd's stdout is a file, and the prompt/reply protocol below reads it live.
 timeout -k 5 "$LIMIT" stdbuf -o0 "$RD_TESTPMD" --no-huge --no-pci -m 256 \
   --file-prefix="$RD_PFX" --lcores='(0,1)@1' --vdev "$vdev" \
@@ -192,9 +198,9 @@ phase() {
   TOTAL_RX=$((TOTAL_RX + RXP)) TOTAL_MS=$((TOTAL_MS + t2 - t1))
 }
 
-if [ "$PKTLEN" -gt 2048 ]; then
-  segs=2048 rest=$((PKTLEN - 2048))
-  while [ "$rest" -gt 2048 ]; do segs+=",2048"; rest=$((rest - 2048)); done
+if [ "$PKTLEN" -gt "$ROOM" ]; then
+  segs=$ROOM rest=$((PKTLEN - ROOM))
+  while [ "$rest" -gt "$ROOM" ]; do segs+=",$ROOM"; rest=$((rest - ROOM)); done
   tp "set txpkts $segs,$rest"
 elif [ "$PKTLEN" != 64 ]; then
   tp "set txpkts $PKTLEN"
