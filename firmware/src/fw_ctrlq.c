@@ -6,11 +6,21 @@
 #include "virtio_ring.h"
 
 /* Readable bytes kept from a command: class, command and the data of every command the
- * firmware acts on (VQ_PAIRS_SET: 2 bytes).  Longer commands are answered from their
+ * firmware acts on (at most 12 bytes, VQ_SET).  Longer commands are answered from their
  * header alone. */
 #define CQ_CMD_MAX VN_FDMA_MAX
 #define CQ_HDR 2u               /* u8 class, u8 command */
 #define CQ_VQ_PAIRS_LEN 2u      /* le16 virtqueue_pairs */
+#define CQ_DATA_MAX 12u         /* virtio_net_ctrl_coal_vq */
+
+_Static_assert(CQ_HDR + CQ_DATA_MAX <= CQ_CMD_MAX, "every command acted on is kept whole");
+_Static_assert(FW_CTRL_REPLY_MAX <= VN_FDMA_MAX, "a reply part is one FDMA write");
+
+/* A device-writable descriptor that holds part of a reply. */
+struct cq_seg {
+    uint64_t addr;
+    uint32_t len;
+};
 
 void fw_ctrlq_reset(void)
 {
@@ -39,13 +49,11 @@ void fw_ctrlq_enable(uint32_t q)
     cq->live = true;
 }
 
-static uint8_t execute(const uint8_t *cmd, uint64_t len)
+static uint8_t mq_command(uint8_t cmd, const uint8_t *data, uint64_t len)
 {
-    if (len < CQ_HDR)
-        return VN_CTRL_ERR;
-    if (cmd[0] == VN_CTRL_CLASS_MQ && cmd[1] == VN_CTRL_MQ_VQ_PAIRS_SET &&
-        (fw_st.negotiated & FW_BIT(VN_F_MQ)) && len == CQ_HDR + CQ_VQ_PAIRS_LEN) {
-        uint16_t pairs = fw_le16(cmd + CQ_HDR);
+    if (cmd == VN_CTRL_MQ_VQ_PAIRS_SET && (fw_st.negotiated & FW_BIT(VN_F_MQ)) &&
+        len == CQ_VQ_PAIRS_LEN) {
+        uint16_t pairs = fw_le16(data);
         if (pairs >= 1 && pairs <= fw_st.max_pairs) {
             /* 5.1.6.5.5: in effect before the buffer is marked used */
             hal_write32(VN_FW_RX_QUEUE_PAIRS, pairs);
@@ -55,15 +63,36 @@ static uint8_t execute(const uint8_t *cmd, uint64_t len)
     return VN_CTRL_ERR;
 }
 
-/* One command chain: device-readable class, command and data, then a device-writable
- * ack byte.  0, or -FW_EPROTO for a chain the device cannot trust, or an FDMA error. */
-static int handle_chain(uint16_t head)
+/* cmd holds the first min(len, CQ_CMD_MAX) readable bytes; a command that answers with
+ * data fills rep (no more than rep->room bytes). */
+static uint8_t execute(const uint8_t *cmd, uint64_t len, struct fw_ctrl_reply *rep)
+{
+    if (len < CQ_HDR)
+        return VN_CTRL_ERR;
+    switch (cmd[0]) {
+    case VN_CTRL_CLASS_MQ:
+        return mq_command(cmd[1], cmd + CQ_HDR, len - CQ_HDR);
+    case VN_CTRL_CLASS_NOTF_COAL:
+        return fw_coal_command(cmd[1], cmd + CQ_HDR, len - CQ_HDR, rep);
+    default:
+        return VN_CTRL_ERR;
+    }
+}
+
+/* One command chain: device-readable class, command and data, then the device-writable
+ * part: command-specific reply data at its start, the ack in its last byte (5.1.6.5).
+ * *used_len gets the bytes written, reply and ack.  0, or -FW_EPROTO for a chain the
+ * device cannot trust, or an FDMA error. */
+static int handle_chain(uint16_t head, uint32_t *used_len)
 {
     const struct fw_ctrlq *cq = &fw_st.cq;
     uint8_t cmd[CQ_CMD_MAX];
-    uint32_t kept = 0;
-    uint64_t readable = 0, ack_addr = 0;
-    bool have_ack = false, in_writable = false;
+    /* The first non-empty writable descriptors: each holds a byte at least, so these
+     * cover any reply. */
+    struct cq_seg seg[FW_CTRL_REPLY_MAX];
+    uint32_t kept = 0, nseg = 0;
+    uint64_t readable = 0, writable = 0, ack_addr = 0;
+    bool in_writable = false;
     uint16_t idx = head;
 
     for (uint32_t n = 0;; n++) {
@@ -80,9 +109,14 @@ static int handle_chain(uint16_t head)
             return -FW_EPROTO; /* INDIRECT_DESC is not offered */
         if (flags & VN_DESC_F_WRITE) {
             in_writable = true;
-            if (!have_ack && len >= 1) {
-                have_ack = true;
-                ack_addr = addr;
+            if (len) {
+                if (nseg < FW_CTRL_REPLY_MAX) {
+                    seg[nseg].addr = addr;
+                    seg[nseg].len = len;
+                    nseg++;
+                }
+                writable += len; /* at most size * 4 GiB: no overflow */
+                ack_addr = addr + len - 1;
             }
         } else {
             if (in_writable)
@@ -100,20 +134,42 @@ static int handle_chain(uint16_t head)
             break;
         idx = fw_le16(d + VQ_DESC_NEXT);
     }
-    if (!have_ack)
-        return -FW_EPROTO;
-    uint8_t ack = execute(cmd, readable);
-    return fw_fdma_write(ack_addr, &ack, 1);
+    if (!writable)
+        return -FW_EPROTO; /* no ack byte */
+
+    struct fw_ctrl_reply rep;
+    rep.room = writable - 1 < FW_CTRL_REPLY_MAX ? (uint32_t)(writable - 1) : FW_CTRL_REPLY_MAX;
+    rep.len = 0;
+    uint8_t ack = execute(cmd, readable, &rep);
+    if (rep.len > rep.room)
+        ack = VN_CTRL_ERR; /* a reply that does not fit (commands check rep.room first) */
+    if (ack != VN_CTRL_OK)
+        rep.len = 0; /* an error carries no reply */
+
+    /* The reply first, then the ack after it: both before the buffer is used. */
+    uint32_t done = 0;
+    for (uint32_t i = 0; i < nseg && done < rep.len; i++) {
+        uint32_t part = rep.len - done < seg[i].len ? rep.len - done : seg[i].len;
+        int r = fw_fdma_write(seg[i].addr, rep.data + done, part);
+        if (r)
+            return r;
+        done += part;
+    }
+    int r = fw_fdma_write(ack_addr, &ack, 1);
+    if (r)
+        return r;
+    *used_len = rep.len + 1;
+    return 0;
 }
 
-static int publish_used(uint16_t head)
+static int publish_used(uint16_t head, uint32_t len)
 {
     struct fw_ctrlq *cq = &fw_st.cq;
     uint8_t e[VQ_USED_ELEM];
     uint16_t slot = cq->used_idx & (uint16_t)(cq->size - 1);
 
     fw_put_le32(e, head);
-    fw_put_le32(e + 4, 1); /* the ack byte */
+    fw_put_le32(e + 4, len); /* the reply and the ack byte */
     int r = fw_fdma_write(cq->used + VQ_USED_RING + (uint64_t)slot * VQ_USED_ELEM, e,
                           sizeof e);
     if (r)
@@ -145,9 +201,10 @@ void fw_ctrlq_service(void)
         if (r)
             break;
         uint16_t head = fw_le16(h);
-        r = handle_chain(head);
+        uint32_t used_len = 0;
+        r = handle_chain(head, &used_len);
         if (!r)
-            r = publish_used(head);
+            r = publish_used(head, used_len);
         if (!r) {
             cq->last_avail++;
             done++;

@@ -55,7 +55,9 @@ bool fw_features_acceptable(void)
      * drive this device (6.2). */
     if (!(f & FW_BIT(VN_F_ACCESS_PLATFORM)))
         return false;
-    if ((f & FW_BIT(VN_F_MQ)) && !(f & FW_BIT(VN_F_CTRL_VQ)))
+    /* Features that exist only as control-queue commands need the control queue. */
+    if ((f & (FW_BIT(VN_F_MQ) | FW_BIT(VN_F_NOTF_COAL) | FW_BIT(VN_F_VQ_NOTF_COAL))) &&
+        !(f & FW_BIT(VN_F_CTRL_VQ)))
         return false;
     /* Without MQ the driver would use queue 2 as its control queue (5.1.2), but the
      * hardware decodes the control queue at 2 * max_pairs. */

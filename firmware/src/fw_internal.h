@@ -1,10 +1,11 @@
 /* fw_internal.h: state and entry points shared by the firmware's own files.
  *
- * The RTL shadows are the firmware's record of everything per queue: the driver reads
- * them back, and firmware reads them back too (QS_SEL, QS_*), so the firmware keeps no
- * per-queue table, only one bit a queue for a queue reset in progress (sized for the
- * largest build), so that polling visits the resetting queues instead of reading back
- * every queue's QS_RESET. */
+ * The RTL shadows are the firmware's record of a queue's setup: the driver reads them
+ * back, and firmware reads them back too (QS_SEL, QS_*), so the firmware keeps little per
+ * queue (sized for the largest build): one bit a queue for a queue reset in progress, so
+ * that polling visits the resetting queues instead of reading back every queue's
+ * QS_RESET; the start index a vDPA restore gave; and the coalescing word a data queue runs
+ * with, which the engine takes but cannot report back (VQ_GET). */
 #ifndef VN_FW_INTERNAL_H
 #define VN_FW_INTERNAL_H
 
@@ -26,13 +27,15 @@
 #define FW_OFFERED                                                                         \
     (FW_BIT(VN_F_VERSION_1) | FW_BIT(VN_F_ACCESS_PLATFORM) | FW_BIT(VN_F_MAC) |          \
      FW_BIT(VN_F_STATUS) | FW_BIT(VN_F_MTU) | FW_BIT(VN_F_CTRL_VQ) | FW_BIT(VN_F_MQ) |  \
-     FW_BIT(VN_F_RING_RESET) | FW_BIT(VN_F_IN_ORDER) | FW_BIT(VN_F_MRG_RXBUF))
+     FW_BIT(VN_F_RING_RESET) | FW_BIT(VN_F_IN_ORDER) | FW_BIT(VN_F_MRG_RXBUF) |          \
+     FW_BIT(VN_F_NOTF_COAL) | FW_BIT(VN_F_VQ_NOTF_COAL))
 
 #define FW_DEVCFG_WORDS (VN_DEVICE_LEN / 4u)
 
 /* Per-queue firmware state is one bit a queue, sized for the largest build. */
 #define FW_MAX_QUEUES (2u * VN_MAX_QUEUE_PAIRS + 1u)
 #define FW_QMAP_WORDS ((FW_MAX_QUEUES + 31u) / 32u)
+#define FW_MAX_DATA_QUEUES (2u * VN_MAX_QUEUE_PAIRS)
 
 /* The value bits of a common cfg field of the given width in bytes. */
 #define FW_FIELD_MASK(bytes) ((bytes) >= 4 ? 0xffffffffu : (1u << (8u * ((bytes) & 3u))) - 1u)
@@ -71,6 +74,23 @@ struct fw_state {
 
     struct fw_ctrlq cq;
     uint32_t qreset[FW_QMAP_WORDS]; /* bit q: queue q's reset is in progress */
+
+    /* Notification coalescing, each as the QC_COAL word (max_packets in [15:0], max_usecs
+     * in [31:16], both capped): what data queue q was last given, valid while it is
+     * enabled; and the last RX_SET ([0]) and TX_SET ([1]), indexed by q & 1, that a queue
+     * takes when it is enabled (0 when there was none). */
+    uint32_t coal[FW_MAX_DATA_QUEUES];
+    uint32_t coal_dir[2];
+};
+
+/* The device-writable part of a control command: reply data, then the ack byte.  A
+ * command that answers with data puts it here; fw_ctrlq.c writes it at the start of the
+ * writable area. */
+#define FW_CTRL_REPLY_MAX 8u /* VQ_GET: virtio_net_ctrl_coal */
+struct fw_ctrl_reply {
+    uint32_t room; /* writable bytes before the ack, at most FW_CTRL_REPLY_MAX */
+    uint32_t len;  /* bytes of data the command answers with, at most room */
+    uint8_t data[FW_CTRL_REPLY_MAX];
 };
 
 extern struct fw_state fw_st;
@@ -119,5 +139,14 @@ int fw_fdma_write(uint64_t addr, const uint8_t *buf, uint32_t len);
 void fw_ctrlq_enable(uint32_t q);
 void fw_ctrlq_service(void);
 void fw_ctrlq_reset(void);
+
+/* fw_coal.c: notification coalescing (NOTF_COAL, VQ_NOTF_COAL) */
+void fw_coal_reset(void);
+/* The QC_COAL word for data queue q being started (its direction's last *_SET), now
+ * also what the queue is recorded as running with. */
+uint32_t fw_coal_start(uint32_t q);
+/* A NOTF_COAL class command with len bytes of data: VN_CTRL_OK or VN_CTRL_ERR. */
+uint8_t fw_coal_command(uint8_t cmd, const uint8_t *data, uint64_t len,
+                        struct fw_ctrl_reply *rep);
 
 #endif

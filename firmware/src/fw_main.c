@@ -49,6 +49,7 @@ void fw_defaults(void)
     fw_features_reset();
     fw_queues_reset();
     fw_ctrlq_reset();
+    fw_coal_reset();
     hal_write32(VN_FW_RX_QUEUE_PAIRS, 1);
     fw_publish_devcfg();
 }

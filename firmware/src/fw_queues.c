@@ -81,6 +81,7 @@ static void program_engine(uint32_t q, uint64_t desc, uint64_t drv, uint64_t dev
     hal_write32(VN_FW_QC_DEVICE_LO, (uint32_t)dev);
     hal_write32(VN_FW_QC_DEVICE_HI, (uint32_t)(dev >> 32));
     hal_write32(VN_FW_QC_BASE, fw_st.qbase[q]);
+    hal_write32(VN_FW_QC_COAL, fw_coal_start(q));
     hal_write32(VN_FW_QC_CMD, VN_QC_CMD_START);
 }
 

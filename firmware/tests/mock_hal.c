@@ -75,6 +75,7 @@ static void qc_clear(struct mock_qc *c)
 {
     c->size = c->vector = 0;
     c->desc = c->driver = c->device = 0;
+    c->coal = 0;
     c->state = VN_QSTATE_IDLE;
     c->state_reads = 0;
 }
@@ -345,6 +346,7 @@ void hal_write32(uint32_t addr, uint32_t val)
             c->desc = reg64(VN_FW_QC_DESC_LO);
             c->driver = reg64(VN_FW_QC_DRIVER_LO);
             c->device = reg64(VN_FW_QC_DEVICE_LO);
+            c->coal = mock_reg(VN_FW_QC_COAL);
             c->state = VN_QSTATE_RUNNING;
             c->starts++;
         } else if (val == VN_QC_CMD_RESET) {
@@ -354,6 +356,9 @@ void hal_write32(uint32_t addr, uint32_t val)
                 c->state_reads = 0;
                 c->resets++;
             }
+        } else if (val == VN_QC_CMD_COAL) {
+            c->coal = mock_reg(VN_FW_QC_COAL); /* whatever the state, as the RTL */
+            c->coal_loads++;
         } else {
             mock.bad_qc++;
         }
@@ -394,4 +399,14 @@ void hal_write32(uint32_t addr, uint32_t val)
         return;
     }
     mock.regs[addr / 4] = val;
+}
+
+void mock_put_desc(uint64_t desc, uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
+                   uint16_t next)
+{
+    uint64_t d = desc + 16u * i;
+    mock_put64(d, addr);
+    mock_put32(d + 8, len);
+    mock_put16(d + 12, flags);
+    mock_put16(d + 14, next);
 }

@@ -29,7 +29,9 @@ struct mock_qc { /* a queue engine context as QC_CMD_START loaded it */
     uint32_t size, vector;
     uint64_t desc, driver, device;
     uint32_t state;
+    uint32_t coal;           /* QC_COAL as QC_CMD_START or QC_CMD_COAL loaded it */
     unsigned starts, resets; /* QC_CMD_START / QC_CMD_RESET that took effect */
+    unsigned coal_loads;     /* QC_CMD_COAL (taken in any state) */
     unsigned state_reads;    /* QC_STATE reads in the current STOPPING or DRAINING */
     bool hold;               /* stays DRAINING while set (a read that never completes) */
 };
@@ -109,6 +111,9 @@ int mock_find_write(unsigned from, uint32_t addr, uint32_t val);
 /* Fake host memory, by bus address. */
 uint8_t *mock_mem(uint64_t addr, uint32_t len);
 void mock_put16(uint64_t addr, uint16_t v);
+/* Split-ring descriptor i of the table at desc in host memory. */
+void mock_put_desc(uint64_t desc, uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
+                   uint16_t next);
 void mock_put32(uint64_t addr, uint32_t v);
 void mock_put64(uint64_t addr, uint64_t v);
 uint16_t mock_get16(uint64_t addr);

@@ -19,11 +19,7 @@ static uint8_t status(void)
 
 static void set_desc(uint16_t i, uint64_t addr, uint32_t len, uint16_t flags, uint16_t next)
 {
-    uint64_t d = DESC + 16u * i;
-    mock_put64(d, addr);
-    mock_put32(d + 8, len);
-    mock_put16(d + 12, flags);
-    mock_put16(d + 14, next);
+    mock_put_desc(DESC, i, addr, len, flags, next);
 }
 
 static uint64_t buf(uint16_t i)

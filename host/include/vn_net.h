@@ -69,6 +69,14 @@ VN_WUR int vn_net_queue_enable(struct vn_net *n, unsigned vq, unsigned size);
 /* ethtool -G: for each pair in turn, TX then RX (0 leaves that direction alone): reset,
  * reclaim through fn, re-enable at the new size, while the other queues keep running.
  * A queue already reset is only re-enabled.  Stops at the first failure. */
+/* Notification coalescing (NOTF_COAL / VQ_NOTF_COAL): a notification once max_packets
+ * buffers are used or max_usecs after the first, for every RX (rx=1) or TX queue, or for
+ * one data queue vq.  -ENOTSUP when not negotiated, -EIO when the device refuses. */
+VN_WUR int vn_net_set_coalesce(struct vn_net *n, int rx, uint32_t max_packets, uint32_t max_usecs);
+VN_WUR int vn_net_set_queue_coalesce(struct vn_net *n, unsigned vq, uint32_t max_packets,
+                                     uint32_t max_usecs);
+VN_WUR int vn_net_get_queue_coalesce(struct vn_net *n, unsigned vq, uint32_t *max_packets,
+                                     uint32_t *max_usecs);
 VN_WUR int vn_net_set_ring_sizes(struct vn_net *n, unsigned rx, unsigned tx, vn_net_reclaim_fn fn,
                                  void *ctx);
 /* vn_net_queue_reset without a callback, then vn_net_queue_enable at size (0: the device

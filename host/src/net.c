@@ -18,7 +18,8 @@
 #define NET_KNOWN_FEATURES                                                                  \
     (BIT64(VN_F_VERSION_1) | BIT64(VN_F_ACCESS_PLATFORM) | BIT64(VN_F_MAC) |                 \
      BIT64(VN_F_STATUS) | BIT64(VN_F_MTU) | BIT64(VN_F_CTRL_VQ) | BIT64(VN_F_MQ) |             \
-     BIT64(VN_F_RING_RESET) | BIT64(VN_F_MRG_RXBUF))
+     BIT64(VN_F_RING_RESET) | BIT64(VN_F_MRG_RXBUF) | BIT64(VN_F_NOTF_COAL) |                  \
+     BIT64(VN_F_VQ_NOTF_COAL))
 
 /* The device drops frames above this (docs/architecture.md, vq_engines TX). */
 #define TX_MAX_FRAME 2048u
@@ -30,6 +31,7 @@
  * device-readable and device-writable parts never share a descriptor. */
 #define CTRL_CMD_LEN 4u
 #define CTRL_ACK_OFF 32u
+#define CTRL_REPLY_OFF 40u /* a command's reply data, before the ack in the writable part */
 #define CTRL_BUF_LEN 64u
 
 #define RESET_TIMEOUT_NS 10000000u /* 10 ms of device time */
@@ -217,7 +219,9 @@ static int tx_reap(struct net_q *q)
 
 /* ---- control queue ------------------------------------------------------------------ */
 
-static int ctrl_cmd(struct vn_net *n, uint8_t cls, uint8_t cmd, const void *data, unsigned len)
+/* A command with rlen bytes of reply (5.1.6.5: the reply comes before the ack byte). */
+static int ctrl_cmd_reply(struct vn_net *n, uint8_t cls, uint8_t cmd, const void *data,
+                          unsigned len, void *reply, unsigned rlen)
 {
     unsigned char *b = n->ctrl_buf.va;
     uint32_t used_len;
@@ -225,15 +229,18 @@ static int ctrl_cmd(struct vn_net *n, uint8_t cls, uint8_t cmd, const void *data
 
     if (!n->has_ctrl)
         return -ENOTSUP;
-    if (2 + len > CTRL_ACK_OFF)
+    if (2 + len > CTRL_ACK_OFF || CTRL_REPLY_OFF + rlen > CTRL_BUF_LEN)
         return -EINVAL;
     b[0] = cls;
     b[1] = cmd;
     memcpy(b + 2, data, len);
     b[CTRL_ACK_OFF] = 0xff; /* neither OK nor ERR: shows whether the device wrote it */
+    memset(b + CTRL_REPLY_OFF, 0, rlen);
     struct vn_vq_seg out = {n->ctrl_buf.iova, 2 + len};
-    struct vn_vq_seg in = {n->ctrl_buf.iova + CTRL_ACK_OFF, 1};
-    if ((rc = vn_vq_add(n->ctrl.vq, &out, 1, &in, 1, b, NULL)) || (rc = kick(n, &n->ctrl)))
+    struct vn_vq_seg in[2] = {{n->ctrl_buf.iova + CTRL_REPLY_OFF, rlen},
+                              {n->ctrl_buf.iova + CTRL_ACK_OFF, 1}};
+    if ((rc = vn_vq_add(n->ctrl.vq, &out, 1, rlen ? in : in + 1, rlen ? 2 : 1, b, NULL)) ||
+        (rc = kick(n, &n->ctrl)))
         return rc;
     for (uint64_t waited = 0;; waited += POLL_STEP_NS) {
         rc = vn_vq_get_used(n->ctrl.vq, &used_len, NULL, NULL);
@@ -253,6 +260,69 @@ static int ctrl_cmd(struct vn_net *n, uint8_t cls, uint8_t cmd, const void *data
                b[CTRL_ACK_OFF], used_len);
         return -EIO;
     }
+    if (rlen && used_len != rlen + 1) {
+        vn_log(VN_LOG_ERR, "net: control command %u.%u: used len %u, want %u reply bytes + ack",
+               cls, cmd, used_len, rlen);
+        return -EIO;
+    }
+    if (rlen)
+        memcpy(reply, b + CTRL_REPLY_OFF, rlen);
+    return 0;
+}
+
+static int ctrl_cmd(struct vn_net *n, uint8_t cls, uint8_t cmd, const void *data, unsigned len)
+{
+    return ctrl_cmd_reply(n, cls, cmd, data, len, NULL, 0);
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+    for (unsigned i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get_le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+int vn_net_set_coalesce(struct vn_net *n, int rx, uint32_t max_packets, uint32_t max_usecs)
+{
+    unsigned char c[8];
+
+    if (!has(n->drv_features, VN_F_NOTF_COAL))
+        return -ENOTSUP;
+    put_le32(c, max_packets);
+    put_le32(c + 4, max_usecs);
+    return ctrl_cmd(n, VN_CTRL_CLASS_NOTF_COAL,
+                    rx ? VN_CTRL_NOTF_COAL_RX_SET : VN_CTRL_NOTF_COAL_TX_SET, c, sizeof c);
+}
+
+int vn_net_set_queue_coalesce(struct vn_net *n, unsigned vq, uint32_t max_packets,
+                              uint32_t max_usecs)
+{
+    unsigned char c[12] = {(unsigned char)vq, (unsigned char)(vq >> 8), 0, 0};
+
+    if (!has(n->drv_features, VN_F_VQ_NOTF_COAL))
+        return -ENOTSUP;
+    put_le32(c + 4, max_packets);
+    put_le32(c + 8, max_usecs);
+    return ctrl_cmd(n, VN_CTRL_CLASS_NOTF_COAL, VN_CTRL_NOTF_COAL_VQ_SET, c, sizeof c);
+}
+
+int vn_net_get_queue_coalesce(struct vn_net *n, unsigned vq, uint32_t *max_packets,
+                              uint32_t *max_usecs)
+{
+    unsigned char c[4] = {(unsigned char)vq, (unsigned char)(vq >> 8), 0, 0}, r[8];
+    int rc;
+
+    if (!has(n->drv_features, VN_F_VQ_NOTF_COAL))
+        return -ENOTSUP;
+    if ((rc = ctrl_cmd_reply(n, VN_CTRL_CLASS_NOTF_COAL, VN_CTRL_NOTF_COAL_VQ_GET, c, sizeof c,
+                             r, sizeof r)))
+        return rc;
+    *max_packets = get_le32(r);
+    *max_usecs = get_le32(r + 4);
     return 0;
 }
 

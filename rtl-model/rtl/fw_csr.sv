@@ -56,6 +56,7 @@ module fw_csr
   output logic [63:0]       ctx_driver,
   output logic [63:0]       ctx_device,
   output logic [15:0]       ctx_base,        // QC_BASE: start index for QC_CMD_START
+  output logic [31:0]       ctx_coal,        // QC_COAL: for QC_CMD_START and QC_CMD_COAL
   input  wire logic [2:0]   ctx_rd_state,
   input  wire logic [15:0]  ctx_rd_inflight,
   input  wire logic [31:0]  ctx_rd_indices,
@@ -194,6 +195,7 @@ module fw_csr
   logic [31:0] qc_sel, qc_size, qc_vector;
   logic [63:0] qc_desc, qc_driver, qc_device;
   logic [15:0] qc_base;
+  logic [31:0] qc_coal;
   logic [31:0] dev_ctrl, rxqp;
   logic [63:0] fdma_addr_reg;
   logic [31:0] fdma_len_reg;
@@ -213,6 +215,7 @@ module fw_csr
   assign ctx_driver     = qc_driver;
   assign ctx_device     = qc_device;
   assign ctx_base       = qc_base;
+  assign ctx_coal       = qc_coal;
   assign fdma_addr      = fdma_addr_reg;
   assign fdma_len       = fdma_len_reg;
   assign fdma_cmd       = wd;
@@ -221,7 +224,8 @@ module fw_csr
   // way, a queue starting).  Registering them would show it one access stale.
   assign evt_pop         = wr && at(a, FW_EVT_POP);
   assign dev_reset       = wr && at(a, FW_DEV_RESET) && wd[0];
-  assign ctx_cmd_valid   = wr && at(a, FW_QC_CMD) && (wd == QC_CMD_START || wd == QC_CMD_RESET);
+  assign ctx_cmd_valid   = wr && at(a, FW_QC_CMD) && (wd == QC_CMD_START || wd == QC_CMD_RESET ||
+                                                        wd == QC_CMD_COAL);
   assign ctx_cmd         = wd[1:0];
   assign msi_send        = wr && at(a, FW_MSI_SEND);
   assign msi_send_vector = wd[15:0];
@@ -267,6 +271,7 @@ module fw_csr
       qc_driver <= '0;
       qc_device <= '0;
       qc_base   <= '0;
+      qc_coal   <= '0;
       qs_sel    <= '0;
       dev_ctrl  <= '0;
       rxqp      <= 32'd1;
@@ -304,6 +309,7 @@ module fw_csr
         if (at(a, FW_QC_DEVICE_LO))          qc_device <= set_lo(qc_device, wd);
         if (at(a, FW_QC_DEVICE_HI))          qc_device <= set_hi(qc_device, wd);
         if (at(a, FW_QC_BASE))               qc_base <= wd[15:0];
+        if (at(a, FW_QC_COAL))               qc_coal <= wd;
         if (at(a, FW_DEV_CTRL))              dev_ctrl <= wd;
         if (at(a, FW_RX_QUEUE_PAIRS))        rxqp <= wd;
         if (at(a, FW_FDMA_ADDR_LO))          fdma_addr_reg <= set_lo(fdma_addr_reg, wd);
@@ -387,6 +393,7 @@ module fw_csr
       if (at(a, FW_QC_DEVICE_LO))          rdata = qc_device[31:0];
       if (at(a, FW_QC_DEVICE_HI))          rdata = qc_device[63:32];
       if (at(a, FW_QC_BASE))               rdata = 32'(qc_base);
+      if (at(a, FW_QC_COAL))               rdata = qc_coal;
       if (at(a, FW_QC_STATE))              rdata = {ctx_rd_inflight, 13'h0, ctx_rd_state};
       if (at(a, FW_QC_INDICES))            rdata = ctx_rd_indices;
       if (at(a, FW_DEV_CTRL))              rdata = dev_ctrl;

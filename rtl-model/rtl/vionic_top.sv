@@ -220,6 +220,7 @@ module vionic_top
   logic [15:0] ctx_q, ctx_size, ctx_vector;
   logic [63:0] ctx_desc, ctx_driver, ctx_device;
   logic [15:0] ctx_base;
+  logic [31:0] ctx_coal;
   logic [2:0]  ctx_rd_state;
   logic [15:0] ctx_rd_inflight;
   logic [31:0] ctx_rd_indices;
@@ -247,7 +248,7 @@ module vionic_top
     .devcfg, .fw_version, .hwcfg,
     .datapath_en, .rx_mrg, .rx_queue_pairs, .dev_reset, .dev_idle,
     .ctx_cmd_valid, .ctx_cmd, .ctx_q, .ctx_size, .ctx_vector, .ctx_desc, .ctx_driver,
-    .ctx_device, .ctx_base, .ctx_rd_state, .ctx_rd_inflight, .ctx_rd_indices,
+    .ctx_device, .ctx_base, .ctx_coal, .ctx_rd_state, .ctx_rd_inflight, .ctx_rd_indices,
     .msi_send, .msi_send_vector, .cfg_irq,
     .fdma_cmd_valid, .fdma_cmd, .fdma_addr, .fdma_len, .fdma_data_wr, .fdma_data_idx,
     .fdma_data_wdata, .fdma_busy, .fdma_data,
@@ -386,7 +387,7 @@ module vionic_top
     .datapath_en, .rx_mrg, .rx_queue_pairs, .dev_reset, .dev_idle(eng_idle),
     .db_valid, .db_queue,
     .ctx_cmd_valid, .ctx_cmd, .ctx_q, .ctx_size, .ctx_vector, .ctx_desc, .ctx_driver,
-    .ctx_device, .ctx_base, .ctx_rd_q(ctx_q), .ctx_rd_state, .ctx_rd_inflight, .ctx_rd_indices,
+    .ctx_device, .ctx_base, .ctx_coal, .ctx_rd_q(ctx_q), .ctx_rd_state, .ctx_rd_inflight, .ctx_rd_indices,
     .qerr_valid, .qerr_queue, .qerr_reason,
     .rd_req_valid(e_rd_valid), .rd_req_ready(e_rd_ready), .rd_req_addr(e_rd_addr),
     .rd_req_len(e_rd_len), .rd_req_tag(e_rd_tag),

@@ -31,6 +31,7 @@ module vq_engines
   input  wire logic [63:0]  ctx_driver,
   input  wire logic [63:0]  ctx_device,
   input  wire logic [15:0]  ctx_base,        // QC_BASE: start index at QC_CMD_START
+  input  wire logic [31:0]  ctx_coal,        // QC_COAL: at QC_CMD_START and QC_CMD_COAL
   // context read-back for QC_STATE / QC_INDICES of queue ctx_rd_q (combinational ok)
   input  wire logic [15:0]  ctx_rd_q,
   output logic [2:0]        ctx_rd_state,
@@ -182,7 +183,7 @@ module vq_engines
     .clk, .rst_n, .datapath_en, .dev_reset,
     .cmd_valid(cmd_ok && ctx_q[0]), .cmd(ctx_cmd), .cmd_p(ctx_q >> 1), .cmd_size(ctx_size),
     .cmd_vector(ctx_vector), .cmd_desc(ctx_desc), .cmd_driver(ctx_driver),
-    .cmd_device(ctx_device), .cmd_base(ctx_base),
+    .cmd_device(ctx_device), .cmd_base(ctx_base), .cmd_coal(ctx_coal),
     .db_valid(db_ok && db_queue[0]), .db_p(db_queue >> 1),
     .iq_p(tx_iq_p), .iq_cnt(iq_cnt[0]),
     .rd_p(ctx_rd_q >> 1), .rd_state(tx_rd_state), .rd_indices(tx_rd_idx),
@@ -202,7 +203,7 @@ module vq_engines
     .clk, .rst_n, .datapath_en, .rx_mrg, .rx_queue_pairs, .dev_reset,
     .cmd_valid(cmd_ok && !ctx_q[0]), .cmd(ctx_cmd), .cmd_p(ctx_q >> 1), .cmd_size(ctx_size),
     .cmd_vector(ctx_vector), .cmd_desc(ctx_desc), .cmd_driver(ctx_driver),
-    .cmd_device(ctx_device), .cmd_base(ctx_base),
+    .cmd_device(ctx_device), .cmd_base(ctx_base), .cmd_coal(ctx_coal),
     .db_valid(db_ok && !db_queue[0]), .db_p(db_queue >> 1),
     .iq_p(rx_iq_p), .iq_cnt(iq_cnt[1]),
     .rd_p(ctx_rd_q >> 1), .rd_state(rx_rd_state), .rd_indices(rx_rd_idx),

@@ -31,6 +31,7 @@ module vq_rx
   input  wire logic [63:0]          cmd_driver,
   input  wire logic [63:0]          cmd_device,
   input  wire logic [15:0]          cmd_base,
+  input  wire logic [31:0]          cmd_coal,
   input  wire logic                 db_valid,
   input  wire logic [15:0]          db_p,
   output logic [15:0]               iq_p,
@@ -287,6 +288,8 @@ module vq_rx
     .cnt_pkt, .cnt_bytes, .drop(out_drop), .hq_p(iq_p), .hq_busy(out_busy));
 
   vq_used #(.NP(NP), .DEPTH(16), .BATCH(32)) u_used (
+    .coal_valid(cmd_valid && (cmd == 2'(QC_CMD_START) || cmd == 2'(QC_CMD_COAL))),
+    .coal_p(cmd_p), .coal(cmd_coal),
     .clk, .rst_n, .st, .gen, .size, .vector, .device, .noint, .clr_valid, .clr_p, .start_valid, .start_p, .start_base,
     .push(u_push), .push_p(u_p), .push_gen(u_gen), .push_id(u_id), .push_len(u_len), .push_more(u_more),
     .full(u_full), .wr_valid(wr_valid[1]), .wr_ready(wr_ready[1]), .wr_addr(wr_addr[1]),

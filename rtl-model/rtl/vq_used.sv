@@ -10,6 +10,12 @@
 // reset waits for wip to fall.  An element pushed with push_more (a receive buffer that
 // a merged frame continues past) holds its queue's publishing until the frame's last
 // element comes: a driver must never see num_buffers elements that are not all there.
+//
+// Notification coalescing (NOTF_COAL): with max_packets and max_usecs both non-zero for a
+// queue, a publish sends its message only once max_packets elements have been published
+// since the last one; otherwise the message is owed and goes when max_usecs have passed
+// since the first publish that owed it (the scanner looks at each queue every NP
+// cycles).  Either value 0: a message with every publish, as without the feature.
 `default_nettype none
 module vq_used
   import vionic_regs_pkg::*;
@@ -33,6 +39,9 @@ module vq_used
   input  wire logic                 start_valid,   // QC_CMD_START: indices begin at start_base
   input  wire logic [15:0]          start_p,
   input  wire logic [15:0]          start_base,
+  input  wire logic                 coal_valid,    // QC_CMD_START / QC_CMD_COAL: QC_COAL
+  input  wire logic [15:0]          coal_p,
+  input  wire logic [31:0]          coal,          // [15:0] max_packets, [31:16] max_usecs
   input  wire logic                 push,
   input  wire logic [15:0]          push_p,
   input  wire logic [7:0]           push_gen,
@@ -84,6 +93,13 @@ module vq_used
   logic [6:0]   unpub [NP];   // elements not yet announced by a used idx write
   logic [15:0]  since [NP];   // when the oldest of them came
   logic [NP-1:0] hold;        // a merged frame's elements are still coming
+  logic [15:0]  cpk   [NP];   // coalescing: max_packets
+  logic [15:0]  cus   [NP];   //             max_usecs
+  logic [15:0]  icnt  [NP];   // elements published since the last message
+  logic [NP-1:0] iown;        // a message is owed ...
+  logic [15:0]  it0   [NP];   // ... since this microsecond
+  logic [15:0]  usec;         // microseconds at 250 MHz
+  logic [7:0]   usec_div;
   logic [DW:0]  nq    [NP];   // entries of the queue in the FIFO
   logic [15:0]  now;
 
@@ -108,6 +124,10 @@ module vq_used
   assign flush_h = ust == U_RUN && !pub_v && !f_empty && h_live && !line_ok && wr_free;
   assign f_pop   = take || (ust == U_RUN && !pub_v && !f_empty && !h_live);
 
+  logic coal_on, owed_due;
+  assign coal_on  = cpk[pub_p] != '0 && cus[pub_p] != '0;
+  assign owed_due = iown[sp] && unpub[sp] == '0 && 16'(usec - it0[sp]) >= cus[sp];
+
   logic batch_full, aged, closing;
   assign batch_full = take && !hmore && unpub[hp] + 1'b1 >= 7'(BATCH);
   assign aged       = unpub[sp] != '0 && !hold[sp] && 16'(now - since[sp]) >= 16'(LINGER);
@@ -125,12 +145,22 @@ module vq_used
       ust       <= U_RUN;
       pub_v     <= 1'b0;
       hold      <= '0;
+      iown      <= '0;
+      usec      <= '0;
+      usec_div  <= '0;
+      for (int i = 0; i < NP; i++) begin
+        cpk[i]  <= '0;
+        cus[i]  <= '0;
+        icnt[i] <= '0;
+      end
       sp        <= '0;
       now       <= '0;
       wr_valid  <= 1'b0;
       msi_valid <= 1'b0;
     end else begin
       now <= now + 1'b1;
+      usec_div <= (usec_div == 8'd249) ? '0 : usec_div + 1'b1;
+      if (usec_div == 8'd249) usec <= usec + 1'b1;
       if (wr_valid && wr_ready) wr_valid <= 1'b0;
       if (msi_valid && msi_ready) msi_valid <= 1'b0;
       sp <= (int'(sp) == NP - 1) ? '0 : sp + 1'b1;
@@ -156,8 +186,19 @@ module vq_used
             unpub[pub_p] <= '0;
             pub_v <= 1'b0;
             if (!noint[pub_p] && vector[pub_p] != 16'(MSIX_NO_VECTOR) &&
-                st[pub_p] == 3'(QSTATE_RUNNING))
-              ust <= U_MSI;
+                st[pub_p] == 3'(QSTATE_RUNNING)) begin
+              if (!coal_on || icnt[pub_p] + 16'(unpub[pub_p]) >= cpk[pub_p]) begin
+                ust          <= U_MSI;
+                icnt[pub_p]  <= '0;
+                iown[pub_p]  <= 1'b0;
+              end else begin
+                icnt[pub_p] <= icnt[pub_p] + 16'(unpub[pub_p]);
+                if (!iown[pub_p]) begin
+                  iown[pub_p] <= 1'b1;
+                  it0[pub_p]  <= usec;
+                end
+              end
+            end
           end
         end
       end else if (ust == U_MSI) begin
@@ -196,6 +237,12 @@ module vq_used
         if (!batch_full && (aged || closing)) begin
           pub_v <= 1'b1;
           pub_p <= sp;
+        end else if (!take && !flush_h && !batch_full && owed_due) begin
+          // a coalesced message whose time has come (its elements are published)
+          ust       <= U_MSI;
+          pub_p     <= sp;
+          icnt[sp]  <= '0;
+          iown[sp]  <= 1'b0;
         end
       end
 
@@ -211,9 +258,16 @@ module vq_used
         unpub[clr_p[PW-1:0]]    <= '0;
         nq[clr_p[PW-1:0]]       <= '0;   // already 0 but after power-up
         hold[clr_p[PW-1:0]]     <= 1'b0;
+        iown[clr_p[PW-1:0]]     <= 1'b0;
+        icnt[clr_p[PW-1:0]]     <= '0;
       end
       if (start_valid && start_p < 16'(NP))
         used_idx[start_p[PW-1:0]] <= start_base;
+      if (coal_valid && coal_p < 16'(NP)) begin
+        cpk[coal_p[PW-1:0]]  <= coal[15:0];
+        cus[coal_p[PW-1:0]]  <= coal[31:16];
+        icnt[coal_p[PW-1:0]] <= '0;   // an owed message stays owed, due by the new time
+      end
     end
   end
 endmodule

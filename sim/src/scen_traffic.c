@@ -12,7 +12,7 @@
 #define STALL_CYCLES 4000000ull /* no frame received for this long: the device is stuck */
 #define MAX_ERRORS 16
 
-static void fill_common(struct tb *tb, struct scen_result *r)
+void scen_fill_common(struct tb *tb, struct scen_result *r)
 {
     struct vn_model_stats ms;
     struct vn_net_stats ns;
@@ -56,7 +56,7 @@ int scen_bringup(const struct scen_opts *o, struct scen_result *r)
     struct tb tb;
     if (open_tb(o, &tb, r, 1))
         return -1;
-    fill_common(&tb, r);
+    scen_fill_common(&tb, r);
     r->pass = r->dma_faults == 0 && r->queues == (o->queues ? o->queues : 1);
     if (!r->pass)
         snprintf(r->error, sizeof(r->error), "%u pairs in use (asked %u), %llu DMA faults",
@@ -134,7 +134,7 @@ out:
     r->rx_bad = t.rx_bad + t.rx_wrong_queue + t.rx_out_of_order;
     r->missing = o->packets - t.rx_ok;
     r->bytes = t.bytes_ok;
-    fill_common(tb, r);
+    scen_fill_common(tb, r);
     if (!r->error[0] && t.first_error[0])
         snprintf(r->error, sizeof(r->error), "%s", t.first_error);
     if (!r->error[0] && tb->err)

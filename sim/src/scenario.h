@@ -59,10 +59,13 @@ int scen_qreset_random(const struct scen_opts *o, struct scen_result *r);
 int scen_bringup(const struct scen_opts *o, struct scen_result *r);
 int scen_flash_boot(const struct scen_opts *o, struct scen_result *r);
 int scen_flash_powercut(const struct scen_opts *o, struct scen_result *r);
+int scen_coalesce(const struct scen_opts *o, struct scen_result *r);
 
 /* The demo's traffic engine on a testbench that is up: o->packets frames, every one
  * checked; fills r (pass, counts, error). */
 struct tb;
 void scen_traffic_run(struct tb *tb, const struct scen_opts *o, struct scen_result *r);
+/* Features, queues, DMA and model counters of the testbench into r. */
+void scen_fill_common(struct tb *tb, struct scen_result *r);
 
 #endif

@@ -17,6 +17,10 @@ const struct scenario vn_scenarios[] = {
     {"flash-powercut", "power cut at every phase of an update and activation (erase, program, "
                        "header commit, boot record); each time the core must boot a whole "
                        "image, and the update retried must succeed", scen_flash_powercut},
+    {"coalesce", "notification coalescing: interrupts of the demo traffic without and with "
+                 "RX_SET/TX_SET 32 packets/50 us, a lone frame's interrupt after max_usecs "
+                 "(VQ_SET 1000/20 us), VQ_GET, fallback to RX_SET after a queue re-enable",
+     scen_coalesce},
     {NULL, NULL, NULL},
 };
 
