@@ -92,21 +92,35 @@ static int handle_chain(uint16_t head, uint32_t *used_len)
     struct cq_seg seg[FW_CTRL_REPLY_MAX];
     uint32_t kept = 0, nseg = 0;
     uint64_t readable = 0, writable = 0, ack_addr = 0;
-    bool in_writable = false;
+    bool in_writable = false, indirect = false;
     uint16_t idx = head;
+    /* the table walked: the ring's, or one indirect table (2.7.5.3) */
+    uint64_t table = cq->desc;
+    uint32_t entries = cq->size;
 
     for (uint32_t n = 0;; n++) {
-        if (n >= cq->size || idx >= cq->size)
-            return -FW_EPROTO; /* a loop, or a chain longer than the queue */
+        if (n >= entries || idx >= entries)
+            return -FW_EPROTO; /* a loop, or a chain longer than its table */
         uint8_t d[VQ_DESC_SIZE];
-        int r = fw_fdma_read(cq->desc + (uint64_t)idx * VQ_DESC_SIZE, d, VQ_DESC_SIZE);
+        int r = fw_fdma_read(table + (uint64_t)idx * VQ_DESC_SIZE, d, VQ_DESC_SIZE);
         if (r)
             return r;
         uint64_t addr = fw_le64(d + VQ_DESC_ADDR);
         uint32_t len = fw_le32(d + VQ_DESC_LEN);
         uint16_t flags = fw_le16(d + VQ_DESC_FLAGS);
-        if (flags & VN_DESC_F_INDIRECT)
-            return -FW_EPROTO; /* INDIRECT_DESC is not offered */
+        if (flags & VN_DESC_F_INDIRECT) {
+            /* 2.7.5.3.2: not without the feature, not nested, not with NEXT */
+            if (!(fw_st.negotiated & FW_BIT(VN_F_INDIRECT_DESC)) || indirect ||
+                (flags & VN_DESC_F_NEXT) || len == 0 || len % VQ_DESC_SIZE ||
+                len / VQ_DESC_SIZE > 0xffffu)
+                return -FW_EPROTO;
+            indirect = true;
+            table = addr;
+            entries = len / VQ_DESC_SIZE;
+            idx = 0;
+            n = UINT32_MAX; /* the count starts again in the table */
+            continue;
+        }
         if (flags & VN_DESC_F_WRITE) {
             in_writable = true;
             if (len) {

@@ -49,7 +49,9 @@ void fw_on_status(uint8_t v)
     if (went_live)
         hal_write32(VN_FW_DEV_CTRL,
                     VN_DEV_CTRL_DATAPATH_EN |
-                        ((fw_st.negotiated & FW_BIT(VN_F_MRG_RXBUF)) ? VN_DEV_CTRL_RX_MRG : 0));
+                        ((fw_st.negotiated & FW_BIT(VN_F_MRG_RXBUF)) ? VN_DEV_CTRL_RX_MRG : 0) |
+                        ((fw_st.negotiated & FW_BIT(VN_F_INDIRECT_DESC)) ? VN_DEV_CTRL_INDIRECT
+                                                                         : 0));
     fw_st.status = next;
     publish_status();
     if (bad)

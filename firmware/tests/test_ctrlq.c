@@ -253,10 +253,48 @@ static void hostile_readable_after_writable(void)
 
 static void hostile_indirect(void)
 {
-    setup(FEATURES_ALL, true);
+    setup(FEATURES_ALL & ~BIT(VN_F_INDIRECT_DESC), true);
     set_desc(0, buf(0), 32, VN_DESC_F_INDIRECT, 0);
     post(0);
-    hostile("indirect");
+    hostile("indirect without INDIRECT_DESC");
+}
+
+static void hostile_indirect_nested(void)
+{
+    setup(FEATURES_ALL, true);
+    set_desc(0, buf(8), 32, VN_DESC_F_INDIRECT, 0);
+    mock_put_desc(buf(8), 0, buf(9), 16, VN_DESC_F_INDIRECT, 0);
+    post(0);
+    hostile("indirect inside indirect");
+}
+
+static void hostile_indirect_bad_len(void)
+{
+    setup(FEATURES_ALL, true);
+    set_desc(0, buf(8), 24, VN_DESC_F_INDIRECT, 0);
+    post(0);
+    hostile("indirect table of 24 bytes");
+}
+
+/* The command's three descriptors in an indirect table (Linux puts control commands there
+ * when INDIRECT_DESC is negotiated), after a direct descriptor of the ring's own. */
+static void indirect_command(void)
+{
+    setup(FEATURES_ALL, true);
+    mock_mem(buf(0), 2)[0] = VN_CTRL_CLASS_MQ;
+    mock_mem(buf(0), 2)[1] = VN_CTRL_MQ_VQ_PAIRS_SET;
+    mock_put16(buf(1), 3);
+    mock_mem(buf(2), 1)[0] = 0xee;
+    set_desc(5, buf(8), 3 * 16, VN_DESC_F_INDIRECT, 0);
+    mock_put_desc(buf(8), 0, buf(0), 2, VN_DESC_F_NEXT, 2);
+    mock_put_desc(buf(8), 2, buf(1), 2, VN_DESC_F_NEXT, 1);
+    mock_put_desc(buf(8), 1, buf(2), 1, VN_DESC_F_WRITE, 0);
+    post(5);
+    drv_kick(MOCK_CTRLQ);
+    CHECK_EQ(mock_mem(buf(2), 1)[0], VN_CTRL_OK, "ack");
+    CHECK_EQ(mock_reg(VN_FW_RX_QUEUE_PAIRS), 3, "pairs set");
+    check_used(1, 0, 5);
+    CHECK(!(status() & VN_STATUS_NEEDS_RESET), "no error");
 }
 
 static void huge_lengths_answer_err(void)
@@ -309,6 +347,9 @@ int main(void)
     t_run("hostile_no_ack", hostile_no_ack);
     t_run("hostile_readable_after_writable", hostile_readable_after_writable);
     t_run("hostile_indirect", hostile_indirect);
+    t_run("hostile_indirect_nested", hostile_indirect_nested);
+    t_run("hostile_indirect_bad_len", hostile_indirect_bad_len);
+    t_run("indirect_command", indirect_command);
     t_run("huge_lengths_answer_err", huge_lengths_answer_err);
     t_run("reset_restarts_ring", reset_restarts_ring);
     return t_summary();

@@ -119,7 +119,8 @@ static void usable_after_reset(void)
     CHECK_EQ(status(), VN_STATUS_ACKNOWLEDGE | VN_STATUS_DRIVER | VN_STATUS_FEATURES_OK |
                            VN_STATUS_DRIVER_OK, "live again");
     CHECK_EQ(mock.qc[0].starts, 2, "engine restarted");
-    CHECK_EQ(mock_reg(VN_FW_DEV_CTRL), VN_DEV_CTRL_DATAPATH_EN | VN_DEV_CTRL_RX_MRG, "datapath on");
+    CHECK_EQ(mock_reg(VN_FW_DEV_CTRL), VN_DEV_CTRL_DATAPATH_EN | VN_DEV_CTRL_RX_MRG | VN_DEV_CTRL_INDIRECT,
+             "datapath on");
 }
 
 static void reset_clears_needs_reset(void)

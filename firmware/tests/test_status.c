@@ -63,7 +63,8 @@ static void bring_up_in_order(void)
     drv_status_add(VN_STATUS_DRIVER_OK);
     CHECK_EQ(status(), VN_STATUS_ACKNOWLEDGE | VN_STATUS_DRIVER | VN_STATUS_FEATURES_OK |
                            VN_STATUS_DRIVER_OK, "after DRIVER_OK");
-    CHECK_EQ(mock_reg(VN_FW_DEV_CTRL), VN_DEV_CTRL_DATAPATH_EN | VN_DEV_CTRL_RX_MRG,
+    CHECK_EQ(mock_reg(VN_FW_DEV_CTRL),
+             VN_DEV_CTRL_DATAPATH_EN | VN_DEV_CTRL_RX_MRG | VN_DEV_CTRL_INDIRECT,
              "DATAPATH_EN at DRIVER_OK, RX_MRG as negotiated");
     CHECK_EQ(mock.cfg_irqs, 0, "no config interrupt");
     CHECK_EQ(mock.fifo_count, 0, "every event popped");
@@ -171,7 +172,8 @@ static void rx_mrg_follows_negotiation(void)
     drv_write_features(FEATURES_ALL & ~BIT(VN_F_MRG_RXBUF));
     drv_status_add(VN_STATUS_FEATURES_OK);
     drv_status_add(VN_STATUS_DRIVER_OK);
-    CHECK_EQ(mock_reg(VN_FW_DEV_CTRL), VN_DEV_CTRL_DATAPATH_EN, "RX_MRG off without MRG_RXBUF");
+    CHECK_EQ(mock_reg(VN_FW_DEV_CTRL), VN_DEV_CTRL_DATAPATH_EN | VN_DEV_CTRL_INDIRECT,
+             "RX_MRG off without MRG_RXBUF");
 }
 
 int main(void)

@@ -21,6 +21,7 @@ struct vn_net_opts {
     unsigned rx_buf_len;  /* bytes per RX buffer incl. the 12-byte header; 0: 1526 */
     int use_irq;          /* wait for MSI-X (1) or poll used rings (0) */
     int tx_split_hdr;     /* TX chains: 0 header+frame in one descriptor, 1 in two */
+    int indirect;         /* every chain in an indirect table (when INDIRECT_DESC is negotiated) */
 };
 
 struct vn_net_stats {

@@ -34,6 +34,10 @@ uint64_t vn_vq_device_iova(const struct vn_vq *vq);
 /* Bytes of DMA memory a ring of this size occupies (all three areas, aligned). */
 size_t vn_vq_mem_size(unsigned size);
 
+/* INDIRECT_DESC (negotiated by the owner): chains of up to max_segs segments go into an
+ * indirect table, one ring descriptor each; 0 turns it off.  -ENOMEM without DMA memory. */
+VN_WUR int vn_vq_set_indirect(struct vn_vq *vq, unsigned max_segs);
+
 /* Make one chain available: n_out device-readable segments, then n_in device-writable
  * ones.  cookie comes back from vn_vq_get_used.  *head (may be NULL) is the chain's first
  * descriptor.  -ENOSPC when fewer than n_out + n_in descriptors are free, -EINVAL for an

@@ -19,7 +19,7 @@
     (BIT64(VN_F_VERSION_1) | BIT64(VN_F_ACCESS_PLATFORM) | BIT64(VN_F_MAC) |                 \
      BIT64(VN_F_STATUS) | BIT64(VN_F_MTU) | BIT64(VN_F_CTRL_VQ) | BIT64(VN_F_MQ) |             \
      BIT64(VN_F_RING_RESET) | BIT64(VN_F_MRG_RXBUF) | BIT64(VN_F_NOTF_COAL) |                  \
-     BIT64(VN_F_VQ_NOTF_COAL))
+     BIT64(VN_F_VQ_NOTF_COAL) | BIT64(VN_F_INDIRECT_DESC))
 
 /* The device drops frames above this (docs/architecture.md, vq_engines TX). */
 #define TX_MAX_FRAME 2048u
@@ -198,6 +198,14 @@ static unsigned slot_of(const struct net_q *q, const void *cookie)
 {
     return (unsigned)(((const unsigned char *)cookie - (const unsigned char *)q->bufs.va) /
                       q->slot_len);
+}
+
+/* Every chain of the queue in an indirect table, when asked for and negotiated. */
+static int use_indirect(const struct vn_net *n, struct net_q *q)
+{
+    if (!n->opts.indirect || !has(n->drv_features, VN_F_INDIRECT_DESC))
+        return 0;
+    return vn_vq_set_indirect(q->vq, 4);
 }
 
 static int rx_post(struct net_q *q, unsigned slot)
@@ -429,7 +437,7 @@ static int setup_data_queue(struct vn_net *n, unsigned i, unsigned size)
     if (!size)
         size = q->max_size;
     if ((rc = check_size(i, size, q->max_size)) ||
-        (rc = vn_vq_create(n->tr, size, false, &q->vq)) ||
+        (rc = vn_vq_create(n->tr, size, false, &q->vq)) || (rc = use_indirect(n, q)) ||
         (rc = alloc_bufs(n, q, tx ? TX_SLOT_LEN : n->opts.rx_buf_len, tx)))
         return rc;
     if (!n->opts.use_irq)
@@ -489,7 +497,8 @@ static int setup_queues(struct vn_net *n)
         q->vector = n->msix ? (uint16_t)(1 + nq) : (uint16_t)VN_MSIX_NO_VECTOR;
         if ((rc = queue_max(n, q->index, &q->max_size)) ||
             (rc = vn_vq_create(n->tr, q->max_size < CTRL_RING_SIZE ? q->max_size : CTRL_RING_SIZE,
-                               false, &q->vq)))
+                               false, &q->vq)) ||
+            (rc = use_indirect(n, q)))
             return rc;
         vn_vq_disable_cb(q->vq); /* the driver polls for control answers */
         if ((rc = program_queue(n, q)))

@@ -62,6 +62,10 @@ struct vn_vq {
     uint16_t *chain_n;      /* descriptors in the chain headed here; 0: not an outstanding head */
     uint32_t *chain_in;     /* writable bytes of that chain (bounds the used len) */
     void **cookie;
+    /* INDIRECT_DESC: a table of ind_max descriptors for each ring slot, used by the chain
+     * whose head sits there (a slot heads one chain at a time) */
+    struct vn_dma ind;
+    unsigned ind_max;
 };
 
 static size_t avail_off(unsigned n)
@@ -164,6 +168,8 @@ void vn_vq_destroy(struct vn_vq *vq)
         return;
     if (vq->mem.va)
         vn_tr_dma_free(vq->tr, &vq->mem);
+    if (vq->ind.va)
+        vn_tr_dma_free(vq->tr, &vq->ind);
     free(vq->next);
     free(vq->chain_n);
     free(vq->chain_in);
@@ -178,6 +184,74 @@ uint64_t vn_vq_desc_iova(const struct vn_vq *vq) { return vq->mem.iova; }
 uint64_t vn_vq_driver_iova(const struct vn_vq *vq) { return vq->mem.iova + avail_off(vq->size); }
 uint64_t vn_vq_device_iova(const struct vn_vq *vq) { return vq->mem.iova + used_off(vq->size); }
 
+int vn_vq_set_indirect(struct vn_vq *vq, unsigned max_segs)
+{
+    if (vq->ind.va)
+        vn_tr_dma_free(vq->tr, &vq->ind);
+    vq->ind.va = NULL;
+    vq->ind_max = 0;
+    if (!max_segs)
+        return 0;
+    if (max_segs > 64)
+        return -EINVAL;
+    int rc = vn_tr_dma_alloc(vq->tr, (size_t)vq->size * max_segs * sizeof(struct vq_desc),
+                             &vq->ind);
+    if (rc) {
+        vq->ind.va = NULL;
+        return rc;
+    }
+    vq->ind_max = max_segs;
+    return 0;
+}
+
+static void publish(struct vn_vq *vq, uint16_t h, uint16_t *head)
+{
+    vq->avail_ring[vq->avail_shadow & vq->mask] = h;
+    /* The device may read the entry and descriptors as soon as it sees the new idx. */
+    atomic_thread_fence(memory_order_release);
+    vq->avail_shadow++;
+    *vq->avail_idx = vq->avail_shadow;
+    if (head)
+        *head = h;
+}
+
+/* The chain in the head slot's own table, one ring descriptor pointing at it. */
+static int add_indirect(struct vn_vq *vq, const struct vn_vq_seg *out, unsigned n_out,
+                        const struct vn_vq_seg *in, unsigned n_in, void *cookie, uint16_t *head)
+{
+    unsigned n = n_out + n_in;
+    uint64_t in_bytes = 0;
+    uint16_t h = vq->free_head;
+    volatile struct vq_desc *t =
+        (volatile struct vq_desc *)((unsigned char *)vq->ind.va +
+                                    (size_t)h * vq->ind_max * sizeof(struct vq_desc));
+
+    for (unsigned i = 0; i < n; i++) {
+        const struct vn_vq_seg *s = i < n_out ? &out[i] : &in[i - n_out];
+        uint16_t flags = i + 1 < n ? VN_DESC_F_NEXT : 0;
+        if (i >= n_out) {
+            flags |= VN_DESC_F_WRITE;
+            in_bytes += s->len;
+        }
+        t[i].addr = s->iova;
+        t[i].len = s->len;
+        t[i].flags = flags;
+        t[i].next = (uint16_t)(i + 1 < n ? i + 1 : 0);
+    }
+    vq->desc[h].addr = vq->ind.iova + (uint64_t)h * vq->ind_max * sizeof(struct vq_desc);
+    vq->desc[h].len = (uint32_t)(n * sizeof(struct vq_desc));
+    vq->desc[h].flags = VN_DESC_F_INDIRECT;
+    vq->desc[h].next = 0;
+    vq->free_head = vq->next[h];
+    vq->num_free--;
+    vq->inflight++;
+    vq->chain_n[h] = 1;
+    vq->chain_in[h] = in_bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)in_bytes;
+    vq->cookie[h] = cookie;
+    publish(vq, h, head);
+    return 0;
+}
+
 int vn_vq_add(struct vn_vq *vq, const struct vn_vq_seg *out, unsigned n_out,
               const struct vn_vq_seg *in, unsigned n_in, void *cookie, uint16_t *head)
 {
@@ -191,6 +265,8 @@ int vn_vq_add(struct vn_vq *vq, const struct vn_vq_seg *out, unsigned n_out,
     for (unsigned i = 0; i < n; i++)
         if ((i < n_out ? out[i].len : in[i - n_out].len) == 0)
             return -EINVAL;
+    if (vq->ind_max && n <= vq->ind_max && vq->num_free >= 1)
+        return add_indirect(vq, out, n_out, in, n_in, cookie, head);
     if (n > vq->num_free)
         return -ENOSPC;
 
@@ -217,14 +293,7 @@ int vn_vq_add(struct vn_vq *vq, const struct vn_vq_seg *out, unsigned n_out,
     vq->chain_n[h] = (uint16_t)n; /* n <= size <= 32768 */
     vq->chain_in[h] = in_bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)in_bytes;
     vq->cookie[h] = cookie;
-
-    vq->avail_ring[vq->avail_shadow & vq->mask] = h;
-    /* The device may read the entry and descriptors as soon as it sees the new idx. */
-    atomic_thread_fence(memory_order_release);
-    vq->avail_shadow++;
-    *vq->avail_idx = vq->avail_shadow;
-    if (head)
-        *head = h;
+    publish(vq, h, head);
     return 0;
 }
 

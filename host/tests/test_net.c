@@ -401,7 +401,7 @@ static void test_bringup(void)
     CHECK(memcmp(dev.status_log, want, sizeof want) == 0);
     uint64_t known = BIT64(VN_F_VERSION_1) | BIT64(VN_F_ACCESS_PLATFORM) | BIT64(VN_F_MAC) |
                      BIT64(VN_F_STATUS) | BIT64(VN_F_MTU) | BIT64(VN_F_CTRL_VQ) | BIT64(VN_F_MQ) |
-                     BIT64(VN_F_RING_RESET);
+                     BIT64(VN_F_RING_RESET) | BIT64(VN_F_INDIRECT_DESC);
     CHECK_EQ(vn_net_device_features(n), dev.offered);
     CHECK_EQ(vn_net_driver_features(n), known);
     CHECK_EQ((uint64_t)dev.drv_feat[1] << 32 | dev.drv_feat[0], known);

@@ -13,8 +13,9 @@
 #define NET_HDR_LEN 12u /* virtio_net_hdr with VERSION_1 */
 /* The per-queue reset this bridge does on a ring stop is its own business: QEMU 7.2 would
  * offer RING_RESET to its guest and never forward the guest's resets (see
- * docs/vdpa-bridge.md), so the front-end never sees it. */
-#define FRONT_HIDDEN (BIT64(VN_F_RING_RESET))
+ * docs/vdpa-bridge.md), so the front-end never sees it.  Coalescing is set through the
+ * control queue, which the front-end serves itself: nothing of it would reach the device. */
+#define FRONT_HIDDEN (BIT64(VN_F_RING_RESET) | BIT64(VN_F_NOTF_COAL) | BIT64(VN_F_VQ_NOTF_COAL))
 
 uint64_t bridge_protocol_features(void)
 {

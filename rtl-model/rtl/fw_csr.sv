@@ -44,6 +44,7 @@ module fw_csr
   // engines
   output logic              datapath_en,
   output logic              rx_mrg,
+  output logic              ind_en,
   output logic [7:0]        rx_queue_pairs,
   output logic              dev_reset,       // pulse
   input  wire logic         dev_idle,
@@ -207,6 +208,7 @@ module fw_csr
 
   assign datapath_en    = (dev_ctrl & DEV_CTRL_DATAPATH_EN) != 0;
   assign rx_mrg         = (dev_ctrl & DEV_CTRL_RX_MRG) != 0;
+  assign ind_en         = (dev_ctrl & DEV_CTRL_INDIRECT) != 0;
   assign rx_queue_pairs = rxqp[7:0];
   assign ctx_q          = qc_sel[15:0];
   assign ctx_size       = qc_size[15:0];

@@ -213,7 +213,7 @@ module vionic_top
   assign fw_irq = !evt_empty;
 
   // ---- firmware window ----------------------------------------------------------------
-  logic        datapath_en, rx_mrg, dev_idle;
+  logic        datapath_en, rx_mrg, ind_en, dev_idle;
   logic [7:0]  rx_queue_pairs;
   logic        ctx_cmd_valid;
   logic [1:0]  ctx_cmd;
@@ -246,7 +246,7 @@ module vionic_top
     .qs_rd_enable(qs_enable), .qs_rd_reset(qs_reset), .qs_rd_desc(qs_desc),
     .qs_rd_driver(qs_driver), .qs_rd_device(qs_device),
     .devcfg, .fw_version, .hwcfg,
-    .datapath_en, .rx_mrg, .rx_queue_pairs, .dev_reset, .dev_idle,
+    .datapath_en, .rx_mrg, .ind_en, .rx_queue_pairs, .dev_reset, .dev_idle,
     .ctx_cmd_valid, .ctx_cmd, .ctx_q, .ctx_size, .ctx_vector, .ctx_desc, .ctx_driver,
     .ctx_device, .ctx_base, .ctx_coal, .ctx_rd_state, .ctx_rd_inflight, .ctx_rd_indices,
     .msi_send, .msi_send_vector, .cfg_irq,
@@ -384,7 +384,7 @@ module vionic_top
   // ---- the data path ------------------------------------------------------------------
   vq_engines #(.QP(QP)) u_vq (
     .clk, .rst_n,
-    .datapath_en, .rx_mrg, .rx_queue_pairs, .dev_reset, .dev_idle(eng_idle),
+    .datapath_en, .rx_mrg, .ind_en, .rx_queue_pairs, .dev_reset, .dev_idle(eng_idle),
     .db_valid, .db_queue,
     .ctx_cmd_valid, .ctx_cmd, .ctx_q, .ctx_size, .ctx_vector, .ctx_desc, .ctx_driver,
     .ctx_device, .ctx_base, .ctx_coal, .ctx_rd_q(ctx_q), .ctx_rd_state, .ctx_rd_inflight, .ctx_rd_indices,

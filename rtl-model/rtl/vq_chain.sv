@@ -5,6 +5,11 @@
 // block without another read when the chain's next link points into it.  The first MAXD
 // descriptors are kept; the walk goes on past them only to tell a long chain from a loop.
 // Chains retire in job order; the consumer reads their descriptors by index.
+// With ind_en (INDIRECT_DESC) a descriptor with the INDIRECT flag ends the chain in the
+// ring's table and the walk goes on at entry 0 of the table it points to (2.7.5.3), with
+// that table's length as the bound for indices and for loops; its WRITE flag is ignored.
+// A table inside a table, INDIRECT with NEXT, or a length that is not a non-zero multiple
+// of 16 (or ind_en off) is a driver error.
 `default_nettype none
 module vq_chain
   import vionic_regs_pkg::*;
@@ -19,6 +24,7 @@ module vq_chain
   /* verilator lint_off UNUSEDSIGNAL */  // queue numbers and cookies are full width on every port
   input  wire logic                 clk,
   input  wire logic                 rst_n,
+  input  wire logic                 ind_en,
   input  wire logic [NP-1:0][2:0]   st,
   input  wire logic [NP-1:0][7:0]   gen,
   input  wire logic [NP-1:0][15:0]  size,
@@ -81,6 +87,9 @@ module vq_chain
   logic [DW:0]    e_nd     [NCH];   // descriptors kept
   logic [24:0]    e_total  [NCH];
   logic           e_tl     [NCH];   // saw more than MAXD
+  logic [63:0]    e_tbl    [NCH];   // the descriptor table walked: the ring's or indirect
+  logic [15:0]    e_tsz    [NCH];   // its entries
+  logic           e_ind    [NCH];   // in an indirect table
   logic [63:0]    d_addr   [NCH * MAXD];
   logic [31:0]    d_len    [NCH * MAXD];
 
@@ -113,7 +122,7 @@ module vq_chain
   assign ip       = e_p[ie];
   assign icur     = e_cur[ie];
   assign is_stale = st[ip] != 3'(QSTATE_RUNNING) || gen[ip] != e_gen[ie];
-  assign ileft    = size[ip] - icur;
+  assign ileft    = e_tsz[ie] - icur;
   assign in       = (ileft > 16'd4) ? 3'd4 : ileft[2:0];
 
   // ---- completed reads wait here; one descriptor is examined per cycle --------------
@@ -161,22 +170,26 @@ module vq_chain
   assign plen   = pd[95:64];
   assign pflags = pd[111:96];
   assign pnext  = pd[127:112];
-  assign psz    = size[e_p[pe]];
+  assign psz    = e_tsz[pe];
   assign pcnt   = e_cnt[pe] + 1'b1;
   assign pin    = 16'(pnext - pcur0) < 16'(pn);
+  logic pind;
+  assign pind = (pflags & 16'(DESC_F_INDIRECT)) != 0;
   always_comb begin
     perr = 1'b1;
     pwhy = '0;
-    if ((pflags & 16'(DESC_F_INDIRECT)) != 0)           pwhy = 16'(QERR_INDIRECT);
-    else if (RX && (pflags & 16'(DESC_F_WRITE)) == 0)    pwhy = 16'(QERR_RX_READONLY);
+    if (pind && (!ind_en || e_ind[pe] || (pflags & 16'(DESC_F_NEXT)) != 0 ||
+                 plen == '0 || plen[3:0] != '0 || plen > 32'h000ffff0))
+      pwhy = 16'(QERR_INDIRECT);
+    else if (RX && !pind && (pflags & 16'(DESC_F_WRITE)) == 0) pwhy = 16'(QERR_RX_READONLY);
     else if (pcnt > 17'(psz))                            pwhy = 16'(QERR_CHAIN_LOOP);
     else if ((pflags & 16'(DESC_F_NEXT)) != 0 && pnext >= psz) pwhy = 16'(QERR_DESC_RANGE);
     else perr = 1'b0;
   end
   logic plink;
   assign plink  = (pflags & 16'(DESC_F_NEXT)) != 0;
-  assign pf_pop = !pf_empty && (perr || !plink || !pin);
-  assign ct_push = !pf_empty && !perr && plink && !pin;
+  assign pf_pop = !pf_empty && (perr || pind || !plink || !pin);
+  assign ct_push = !pf_empty && !perr && (pind || (plink && !pin));
   assign ct_din  = pe;
 
   logic [25:0] psum;
@@ -223,6 +236,9 @@ module vq_chain
         e_gen[tl[EW-1:0]]   <= a_gen;
         e_head[tl[EW-1:0]]  <= a_head;
         e_cur[tl[EW-1:0]]   <= a_head;
+        e_tbl[tl[EW-1:0]]   <= desc[ap];
+        e_tsz[tl[EW-1:0]]   <= size[ap];
+        e_ind[tl[EW-1:0]]   <= 1'b0;
         e_cnt[tl[EW-1:0]]   <= '0;
         e_nd[tl[EW-1:0]]    <= '0;
         e_total[tl[EW-1:0]] <= '0;
@@ -243,7 +259,7 @@ module vq_chain
           e_status[ie] <= CH_STALE;
         end else begin
           rq_valid  <= 1'b1;
-          rq_addr   <= desc[ip] + {44'd0, icur, 4'd0};
+          rq_addr   <= e_tbl[ie] + {44'd0, icur, 4'd0};
           rq_len    <= 13'({in, 4'd0});
           rq_p      <= 16'(ip);
           rq_cookie <= CKW'({ie, icur, in});
@@ -255,6 +271,12 @@ module vq_chain
           e_done[pe]   <= 1'b1;
           e_status[pe] <= CH_ERR;
           e_reason[pe] <= pwhy;
+        end else if (pind) begin
+          e_ind[pe] <= 1'b1;
+          e_tbl[pe] <= pd[63:0];
+          e_tsz[pe] <= plen[19:4];
+          e_cur[pe] <= '0;
+          e_cnt[pe] <= '0;
         end else begin
           if (e_nd[pe] < (DW+1)'(MAXD)) begin
             d_addr[int'(pe) * MAXD + int'(e_nd[pe][DW-1:0])] <= pd[63:0];

@@ -15,6 +15,7 @@ module vq_engines
   // device-wide control (fw_csr)
   input  wire logic         datapath_en,     // DEV_CTRL.DATAPATH_EN
   input  wire logic         rx_mrg,          // DEV_CTRL.RX_MRG
+  input  wire logic         ind_en,          // DEV_CTRL.INDIRECT
   input  wire logic [7:0]   rx_queue_pairs,  // RX_QUEUE_PAIRS, 1..QP
   input  wire logic         dev_reset,       // one-cycle pulse: reset every queue
   output logic              dev_idle,        // no queue active, nothing in flight
@@ -180,7 +181,7 @@ module vq_engines
   // ---- engines ---------------------------------------------------------------------
   logic tx_idle, rx_idle;
   vq_tx #(.QP(QP), .CKW(CKW)) u_tx (
-    .clk, .rst_n, .datapath_en, .dev_reset,
+    .clk, .rst_n, .datapath_en, .ind_en, .dev_reset,
     .cmd_valid(cmd_ok && ctx_q[0]), .cmd(ctx_cmd), .cmd_p(ctx_q >> 1), .cmd_size(ctx_size),
     .cmd_vector(ctx_vector), .cmd_desc(ctx_desc), .cmd_driver(ctx_driver),
     .cmd_device(ctx_device), .cmd_base(ctx_base), .cmd_coal(ctx_coal),
@@ -200,7 +201,7 @@ module vq_engines
     .cnt_bytes(cnt_tx_bytes));
 
   vq_rx #(.QP(QP), .CKW(CKW)) u_rx (
-    .clk, .rst_n, .datapath_en, .rx_mrg, .rx_queue_pairs, .dev_reset,
+    .clk, .rst_n, .datapath_en, .rx_mrg, .ind_en, .rx_queue_pairs, .dev_reset,
     .cmd_valid(cmd_ok && !ctx_q[0]), .cmd(ctx_cmd), .cmd_p(ctx_q >> 1), .cmd_size(ctx_size),
     .cmd_vector(ctx_vector), .cmd_desc(ctx_desc), .cmd_driver(ctx_driver),
     .cmd_device(ctx_device), .cmd_base(ctx_base), .cmd_coal(ctx_coal),

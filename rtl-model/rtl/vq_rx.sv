@@ -19,6 +19,7 @@ module vq_rx
   input  wire logic                 clk,
   input  wire logic                 rst_n,
   input  wire logic                 datapath_en,
+  input  wire logic                 ind_en,
   input  wire logic                 rx_mrg,
   input  wire logic [7:0]           rx_queue_pairs,
   input  wire logic                 dev_reset,
@@ -261,7 +262,7 @@ module vq_rx
   logic [31:0] r_dlen;
   logic [JKW-1:0] r_ck;
   vq_chain #(.NP(NP), .ENG(0), .NCH(NCH), .MAXD(8), .CKW(CKW), .JKW(JKW)) u_chain (
-    .clk, .rst_n, .st, .gen, .size, .desc,
+    .clk, .rst_n, .ind_en, .st, .gen, .size, .desc,
     .a_valid, .a_ready, .a_kind, .a_p(16'(ap)), .a_gen(ag), .a_head(c_head),
     .a_ck,
     .rq_valid(rq_valid[1]), .rq_ready(rq_ready[1]), .rq_addr(rq_addr[1]),

@@ -17,6 +17,7 @@ module vq_tx
   input  wire logic                 clk,
   input  wire logic                 rst_n,
   input  wire logic                 datapath_en,
+  input  wire logic                 ind_en,
   input  wire logic                 dev_reset,
   input  wire logic                 cmd_valid,
   input  wire logic [1:0]           cmd,
@@ -146,7 +147,7 @@ module vq_tx
   logic [63:0] r_daddr;
   logic [31:0] r_dlen;
   vq_chain #(.NP(NP), .ENG(1), .NCH(NCH), .MAXD(16), .CKW(CKW), .JKW(1)) u_chain (
-    .clk, .rst_n, .st, .gen, .size, .desc,
+    .clk, .rst_n, .ind_en, .st, .gen, .size, .desc,
     .a_valid(c_hv), .a_ready, .a_kind(JOB_WALK), .a_p(c_p), .a_gen(gen[tp]),
     .a_head(c_head), .a_ck(1'b0),
     .rq_valid(rq_valid[1]), .rq_ready(rq_ready[1]), .rq_addr(rq_addr[1]),

@@ -242,6 +242,7 @@ static int open_dev(struct qr *q, const struct scen_opts *o, int first)
         .ring_size = o->ring_size ? o->ring_size : 256,
         .rx_buf_len = o->rx_buf_len,
         .no_mrg = o->no_mrg,
+        .indirect = o->indirect,
         .dma_latency = o->dma_latency,
         .fst_path = first ? o->fst_path : NULL,
         .pcap_path = first ? o->pcap_path : NULL,

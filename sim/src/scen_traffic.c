@@ -38,6 +38,7 @@ static int open_tb(const struct scen_opts *o, struct tb *tb, struct scen_result 
         .ring_size = o->ring_size,
         .rx_buf_len = o->rx_buf_len,
         .no_mrg = o->no_mrg,
+        .indirect = o->indirect,
         .dma_latency = o->dma_latency,
         .fst_path = o->fst_path,
         .pcap_path = o->pcap_path,

@@ -12,6 +12,7 @@ struct scen_opts {
     unsigned ring_size;
     unsigned rx_buf_len; /* bytes per RX buffer incl. header; 0: the driver's 1526 */
     int no_mrg;          /* the driver declines MRG_RXBUF */
+    int indirect;        /* the driver puts every chain in an indirect table */
     uint32_t dma_latency;
     unsigned frame_len; /* 0: mixed sizes */
     const char *fst_path, *pcap_path;

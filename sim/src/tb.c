@@ -85,6 +85,8 @@ int tb_open(struct tb *tb, const struct tb_opts *o)
     struct vn_net_opts no = {.queue_pairs = o->queues ? o->queues : VN_NET_ALL_PAIRS,
                              .ring_size = o->ring_size,
                              .rx_buf_len = o->rx_buf_len,
+                             .indirect = o->indirect,
+                             .tx_split_hdr = o->indirect,
                              .features = o->no_mrg ? ~(UINT64_C(1) << VN_F_MRG_RXBUF) : 0,
                              .use_irq = 1};
     rc = vn_net_open(tb->tr, &no, &tb->net);
