@@ -16,11 +16,14 @@ void fw_publish_devcfg(void)
                                                         FW_MAC3, FW_MAC4, FW_MAC5};
 
     for (uint32_t i = 0; i < VN_DEVICE_LEN; i++)
-        b[i] = 0; /* speed and duplex: SPEED_DUPLEX is not offered */
+        b[i] = 0;
     fw_bcopy(b + VN_DEVICE_NET_MAC, mac, sizeof mac);
     fw_put_le16(b + VN_DEVICE_NET_STATUS, fw_st.link_up ? VN_NET_S_LINK_UP : 0);
     fw_put_le16(b + VN_DEVICE_NET_MAX_VIRTQUEUE_PAIRS, (uint16_t)fw_st.max_pairs);
     fw_put_le16(b + VN_DEVICE_NET_MTU, VN_NET_MTU_DEFAULT);
+    /* SPEED_DUPLEX: the line's figures while it is up, unknown while it is down */
+    fw_put_le32(b + VN_DEVICE_NET_SPEED, fw_st.link_up ? VN_NET_SPEED_MBPS : VN_NET_SPEED_UNKNOWN);
+    b[VN_DEVICE_NET_DUPLEX] = (uint8_t)(fw_st.link_up ? VN_NET_DUPLEX_FULL : VN_NET_DUPLEX_UNKNOWN);
 
     bool changed = false;
     for (uint32_t w = 0; w < FW_DEVCFG_WORDS; w++) {

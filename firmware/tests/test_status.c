@@ -39,7 +39,8 @@ static void device_config(void)
     CHECK_EQ(drv_devcfg_read(VN_DEVICE_NET_STATUS, 2), VN_NET_S_LINK_UP, "status");
     CHECK_EQ(drv_devcfg_read(VN_DEVICE_NET_MAX_VIRTQUEUE_PAIRS, 2), MOCK_PAIRS, "max pairs");
     CHECK_EQ(drv_devcfg_read(VN_DEVICE_NET_MTU, 2), VN_NET_MTU_DEFAULT, "mtu");
-    CHECK_EQ(drv_devcfg_read(VN_DEVICE_NET_SPEED, 4), 0, "speed");
+    CHECK_EQ(drv_devcfg_read(VN_DEVICE_NET_SPEED, 4), VN_NET_SPEED_MBPS, "speed");
+    CHECK_EQ(drv_devcfg_read(VN_DEVICE_NET_DUPLEX, 1), VN_NET_DUPLEX_FULL, "duplex");
     /* a driver write to device cfg is an event firmware drops */
     unsigned pops = mock.pops;
     mock_push(VN_EVT_KIND_DEVICE, VN_DEVICE_NET_MTU, 2, 9000, 0);
@@ -148,6 +149,8 @@ static void link_change(void)
     mock_push(VN_EVT_KIND_LINK, 0, 4, 0, 0);
     fw_settle();
     CHECK_EQ(drv_devcfg_read(VN_DEVICE_NET_STATUS, 2), 0, "status with link down");
+    CHECK_EQ(drv_devcfg_read(VN_DEVICE_NET_SPEED, 4), VN_NET_SPEED_UNKNOWN, "speed with link down");
+    CHECK_EQ(drv_devcfg_read(VN_DEVICE_NET_DUPLEX, 1), VN_NET_DUPLEX_UNKNOWN, "duplex with link down");
     CHECK_EQ(drv_read(VN_COMMON_CONFIG_GENERATION, 1), 1, "generation after the change");
     CHECK_EQ(mock.cfg_irqs, 0, "no config interrupt before DRIVER_OK");
     CHECK_EQ(drv_negotiate(FEATURES_ALL) & VN_STATUS_FEATURES_OK, VN_STATUS_FEATURES_OK, "negotiated");
@@ -156,6 +159,8 @@ static void link_change(void)
     mock_push(VN_EVT_KIND_LINK, 0, 4, 1, 0);
     fw_settle();
     CHECK_EQ(drv_devcfg_read(VN_DEVICE_NET_STATUS, 2), VN_NET_S_LINK_UP, "status with link up");
+    CHECK_EQ(drv_devcfg_read(VN_DEVICE_NET_SPEED, 4), VN_NET_SPEED_MBPS, "speed with link up");
+    CHECK_EQ(drv_devcfg_read(VN_DEVICE_NET_DUPLEX, 1), VN_NET_DUPLEX_FULL, "duplex with link up");
     CHECK_EQ(drv_read(VN_COMMON_CONFIG_GENERATION, 1), 2, "generation after the second change");
     CHECK_EQ(mock.cfg_irqs, 1, "one config interrupt once live");
     mock_push(VN_EVT_KIND_LINK, 0, 4, 1, 0); /* no change: nothing happens */

@@ -40,6 +40,9 @@ uint64_t vn_net_driver_features(const struct vn_net *n);
 unsigned vn_net_queue_pairs(const struct vn_net *n);  /* in use */
 unsigned vn_net_ring_size(const struct vn_net *n, unsigned vq); /* 0: reset or not in use */
 void vn_net_mac(const struct vn_net *n, uint8_t mac[6]);
+/* SPEED_DUPLEX, read now: Mb/s (VN_NET_SPEED_UNKNOWN) and 1 full, 0 half (0xff unknown);
+ * both unknown when not negotiated. */
+VN_WUR int vn_net_speed(struct vn_net *n, uint32_t *mbps, uint8_t *duplex);
 uint16_t vn_net_mtu(const struct vn_net *n);         /* NET_MTU_DEFAULT without F_MTU */
 uint16_t vn_net_link_status(const struct vn_net *n); /* virtio_net_config.status at open */
 /* The virtio-pci layer under the driver, for tests that poke common cfg directly. */

@@ -19,7 +19,7 @@
     (BIT64(VN_F_VERSION_1) | BIT64(VN_F_ACCESS_PLATFORM) | BIT64(VN_F_MAC) |                 \
      BIT64(VN_F_STATUS) | BIT64(VN_F_MTU) | BIT64(VN_F_CTRL_VQ) | BIT64(VN_F_MQ) |             \
      BIT64(VN_F_RING_RESET) | BIT64(VN_F_MRG_RXBUF) | BIT64(VN_F_NOTF_COAL) |                  \
-     BIT64(VN_F_VQ_NOTF_COAL) | BIT64(VN_F_INDIRECT_DESC))
+     BIT64(VN_F_VQ_NOTF_COAL) | BIT64(VN_F_INDIRECT_DESC) | BIT64(VN_F_SPEED_DUPLEX))
 
 /* The device drops frames above this (docs/architecture.md, vq_engines TX). */
 #define TX_MAX_FRAME 2048u
@@ -881,6 +881,23 @@ uint64_t vn_net_driver_features(const struct vn_net *n) { return n->drv_features
 unsigned vn_net_queue_pairs(const struct vn_net *n) { return n->pairs; }
 void vn_net_mac(const struct vn_net *n, uint8_t mac[6]) { memcpy(mac, n->mac, sizeof n->mac); }
 uint16_t vn_net_mtu(const struct vn_net *n) { return n->mtu; }
+
+int vn_net_speed(struct vn_net *n, uint32_t *mbps, uint8_t *duplex)
+{
+    uint32_t s, d;
+    int rc;
+
+    *mbps = VN_NET_SPEED_UNKNOWN;
+    *duplex = (uint8_t)VN_NET_DUPLEX_UNKNOWN;
+    if (!has(n->drv_features, VN_F_SPEED_DUPLEX))
+        return 0;
+    if ((rc = vn_pci_device_read(&n->pci, VN_DEVICE_NET_SPEED, VN_DEVICE_NET_SPEED_SIZE, &s)) ||
+        (rc = vn_pci_device_read(&n->pci, VN_DEVICE_NET_DUPLEX, VN_DEVICE_NET_DUPLEX_SIZE, &d)))
+        return rc;
+    *mbps = s;
+    *duplex = (uint8_t)d;
+    return 0;
+}
 uint16_t vn_net_link_status(const struct vn_net *n) { return n->link_status; }
 struct vn_pci *vn_net_pci(struct vn_net *n) { return &n->pci; }
 void vn_net_get_stats(const struct vn_net *n, struct vn_net_stats *st) { *st = n->st; }

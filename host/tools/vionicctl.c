@@ -120,7 +120,7 @@ static void help_main(void)
            "commands:\n"
            "  list                        virtio-net functions on the PCI bus: ID, BDF, driver,\n"
            "                              IOMMU group (--sim list: the model)\n"
-           "  info                        IDs, features, MAC, MTU, link, queues, firmware\n"
+           "  info                        IDs, features, MAC, MTU, link, speed, queues, firmware\n"
            "  stats [--traffic N]         driver and device counters\n"
            "  ring show                   ring sizes of every queue (ethtool -g)\n"
            "  ring set --rx N --tx N      resize rings under loopback traffic (ethtool -G)\n"
@@ -443,6 +443,8 @@ static const struct {
     {VN_F_RING_PACKED, "RING_PACKED"},
     {VN_F_IN_ORDER, "IN_ORDER"},
     {VN_F_RING_RESET, "RING_RESET"},
+    {VN_F_VQ_NOTF_COAL, "VQ_NOTF_COAL"},
+    {VN_F_NOTF_COAL, "NOTF_COAL"},
     {VN_F_SPEED_DUPLEX, "SPEED_DUPLEX"},
 };
 
@@ -518,6 +520,16 @@ static int cmd_info(struct ctl *c)
                            VN_DEVICE_NET_MAX_VIRTQUEUE_PAIRS_SIZE, &max_pairs))
         return fail("device config unreadable");
     uint16_t link = vn_net_link_status(n);
+    uint32_t speed;
+    uint8_t duplex;
+    if (vn_net_speed(n, &speed, &duplex))
+        return fail("device config unreadable");
+    char speed_s[48];
+    if (speed == VN_NET_SPEED_UNKNOWN)
+        snprintf(speed_s, sizeof speed_s, "unknown");
+    else
+        snprintf(speed_s, sizeof speed_s, "%u Mb/s %s duplex", speed,
+                 duplex == VN_NET_DUPLEX_FULL ? "full" : duplex == 0 ? "half" : "unknown");
     unsigned hw_pairs = (hw >> VN_HWCFG_PAIRS_SHIFT) & VN_HWCFG_PAIRS_MASK;
     unsigned hw_vecs = (hw >> VN_HWCFG_VECTORS_SHIFT) & VN_HWCFG_VECTORS_MASK;
     unsigned hw_qlog = (hw >> VN_HWCFG_QSIZE_LOG2_SHIFT) & VN_HWCFG_QSIZE_LOG2_MASK;
@@ -545,6 +557,7 @@ static int cmd_info(struct ctl *c)
         cj_str(j, "mac", mac_s);
         cj_u64(j, "mtu", vn_net_mtu(n));
         cj_bool(j, "link_up", link & VN_NET_S_LINK_UP);
+        cj_str(j, "speed", speed_s);
         cj_u64(j, "queue_pairs", pairs);
         cj_u64(j, "max_queue_pairs", max_pairs);
         cj_u64(j, "num_queues", nq);
@@ -577,6 +590,7 @@ static int cmd_info(struct ctl *c)
     printf("mtu:         %u\n", vn_net_mtu(n));
     printf("link:        %s%s\n", link & VN_NET_S_LINK_UP ? "up" : "down",
            (drv & BIT64(VN_F_STATUS)) ? "" : " (assumed: STATUS not negotiated)");
+    printf("speed:       %s\n", speed_s);
     printf("pairs:       %u in use of %u; %u virtqueues; %u MSI-X entries\n", pairs, max_pairs, nq,
            p->msix_entries);
     printf("rings:      ");
