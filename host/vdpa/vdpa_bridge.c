@@ -438,6 +438,11 @@ static int dispatch(struct bridge *b, struct vu_msg *m, bool *reply_sent)
     case VU_SET_STATUS:
         b->status = (uint8_t)m->p.u64;
         if (b->status == 0 && vdpa_dev_is_up(b->dev)) {
+            /* QEMU resets the device before it asks for the ring bases (a link going down
+             * stops vhost that way): stop each ring first, so GET_VRING_BASE answers where
+             * the device really was and not the base the ring was started at. */
+            for (unsigned i = 0; i < b->nq; i++)
+                stop_ring(b, i);
             bridge_account(b);
             rc = vdpa_dev_reset(b->dev);
             for (unsigned i = 0; i < b->nq; i++)
