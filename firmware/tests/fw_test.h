@@ -33,7 +33,7 @@ int t_summary(void);
     (BIT(VN_F_VERSION_1) | BIT(VN_F_ACCESS_PLATFORM) | BIT(VN_F_MAC) | BIT(VN_F_STATUS) |  \
      BIT(VN_F_MTU) | BIT(VN_F_CTRL_VQ) | BIT(VN_F_MQ) | BIT(VN_F_RING_RESET) | BIT(VN_F_IN_ORDER) |  \
      BIT(VN_F_MRG_RXBUF) | BIT(VN_F_NOTF_COAL) | BIT(VN_F_VQ_NOTF_COAL) |                   \
-     BIT(VN_F_INDIRECT_DESC) | BIT(VN_F_SPEED_DUPLEX))
+     BIT(VN_F_INDIRECT_DESC) | BIT(VN_F_SPEED_DUPLEX) | BIT(VN_F_NOTIFICATION_DATA))
 
 /* Driver accesses to BAR0 common cfg, offsets VN_COMMON_*.  A write goes where the RTL
  * sends it (held select, dropped, or an event) and the firmware is polled until it

@@ -87,6 +87,8 @@ VN_WUR int vn_pci_add_status(struct vn_pci *p, uint8_t bits);
 /* -ERANGE when a queue with this notify_off would write outside the notify structure. */
 VN_WUR int vn_pci_notify_check(const struct vn_pci *p, uint16_t notify_off);
 /* Doorbell: the 16-bit queue index at notify.off + notify_off * multiplier. */
+/* A NOTIFICATION_DATA doorbell: data = queue | next_off << 16 | next_wrap << 31. */
+VN_WUR int vn_pci_notify_data(struct vn_pci *p, uint16_t notify_off, uint32_t data);
 VN_WUR int vn_pci_notify(struct vn_pci *p, uint16_t notify_off, uint16_t queue);
 /* Read (and so clear) the ISR byte. */
 VN_WUR int vn_pci_isr_read(struct vn_pci *p, uint8_t *isr);

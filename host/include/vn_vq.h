@@ -26,6 +26,8 @@ VN_WUR int vn_vq_create(struct vn_tr *tr, unsigned size, bool event_idx, struct 
 void vn_vq_destroy(struct vn_vq *vq);
 
 unsigned vn_vq_size(const struct vn_vq *vq);
+/* The avail idx published last (the next_off/next_wrap of a NOTIFICATION_DATA doorbell). */
+uint16_t vn_vq_avail_idx(const struct vn_vq *vq);
 unsigned vn_vq_num_free(const struct vn_vq *vq);
 /* The three areas for queue_desc, queue_driver, queue_device. */
 uint64_t vn_vq_desc_iova(const struct vn_vq *vq);

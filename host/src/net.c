@@ -19,7 +19,8 @@
     (BIT64(VN_F_VERSION_1) | BIT64(VN_F_ACCESS_PLATFORM) | BIT64(VN_F_MAC) |                 \
      BIT64(VN_F_STATUS) | BIT64(VN_F_MTU) | BIT64(VN_F_CTRL_VQ) | BIT64(VN_F_MQ) |             \
      BIT64(VN_F_RING_RESET) | BIT64(VN_F_MRG_RXBUF) | BIT64(VN_F_NOTF_COAL) |                  \
-     BIT64(VN_F_VQ_NOTF_COAL) | BIT64(VN_F_INDIRECT_DESC) | BIT64(VN_F_SPEED_DUPLEX))
+     BIT64(VN_F_VQ_NOTF_COAL) | BIT64(VN_F_INDIRECT_DESC) | BIT64(VN_F_SPEED_DUPLEX) |    \
+     BIT64(VN_F_NOTIFICATION_DATA))
 
 /* The device drops frames above this (docs/architecture.md, vq_engines TX). */
 #define TX_MAX_FRAME 2048u
@@ -191,6 +192,10 @@ static int kick(struct vn_net *n, struct net_q *q)
 {
     if (!vn_vq_kick_prepare(q->vq))
         return 0;
+    if (has(n->drv_features, VN_F_NOTIFICATION_DATA))
+        /* split ring: next_off | next_wrap << 15 is just the avail idx */
+        return vn_pci_notify_data(&n->pci, q->notify_off,
+                                  q->index | (uint32_t)vn_vq_avail_idx(q->vq) << 16);
     return vn_pci_notify(&n->pci, q->notify_off, q->index);
 }
 

@@ -403,6 +403,18 @@ int vn_pci_notify_check(const struct vn_pci *p, uint16_t notify_off)
     return 0;
 }
 
+int vn_pci_notify_data(struct vn_pci *p, uint16_t notify_off, uint32_t data)
+{
+    /* NOTIFICATION_DATA: a 32-bit write, so the address must hold 4 bytes (4.1.4.4.1) */
+    uint64_t off = (uint64_t)p->notify.off + (uint64_t)notify_off * p->notify_mult;
+    if ((uint64_t)notify_off * p->notify_mult + 4 > p->notify.len || off % 4) {
+        vn_log(VN_LOG_ERR, "pci: notify_off %u x %u: no aligned 4 bytes in the %u-byte notify "
+               "structure", notify_off, p->notify_mult, p->notify.len);
+        return -ERANGE;
+    }
+    return vn_tr_bar_write(p->tr, p->notify.bar, off, 4, data);
+}
+
 int vn_pci_notify(struct vn_pci *p, uint16_t notify_off, uint16_t queue)
 {
     int rc = vn_pci_notify_check(p, notify_off);

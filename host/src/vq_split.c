@@ -178,6 +178,7 @@ void vn_vq_destroy(struct vn_vq *vq)
 }
 
 unsigned vn_vq_size(const struct vn_vq *vq) { return vq->size; }
+uint16_t vn_vq_avail_idx(const struct vn_vq *vq) { return vq->avail_shadow; }
 unsigned vn_vq_num_free(const struct vn_vq *vq) { return vq->num_free; }
 unsigned vn_vq_inflight(const struct vn_vq *vq) { return vq->inflight; }
 uint64_t vn_vq_desc_iova(const struct vn_vq *vq) { return vq->mem.iova; }

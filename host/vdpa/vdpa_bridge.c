@@ -14,8 +14,11 @@
 /* The per-queue reset this bridge does on a ring stop is its own business: QEMU 7.2 would
  * offer RING_RESET to its guest and never forward the guest's resets (see
  * docs/vdpa-bridge.md), so the front-end never sees it.  Coalescing is set through the
- * control queue, which the front-end serves itself: nothing of it would reach the device. */
-#define FRONT_HIDDEN (BIT64(VN_F_RING_RESET) | BIT64(VN_F_NOTF_COAL) | BIT64(VN_F_VQ_NOTF_COAL))
+ * control queue, which the front-end serves itself: nothing of it would reach the device.
+ * Kicks are eventfds here: NOTIFICATION_DATA has nothing to carry it. */
+#define FRONT_HIDDEN                                                                          \
+    (BIT64(VN_F_RING_RESET) | BIT64(VN_F_NOTF_COAL) | BIT64(VN_F_VQ_NOTF_COAL) |              \
+     BIT64(VN_F_NOTIFICATION_DATA))
 
 uint64_t bridge_protocol_features(void)
 {
