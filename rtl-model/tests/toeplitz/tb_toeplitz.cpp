@@ -4,6 +4,7 @@
 // with random gaps.  Bytes past in_len are random, the block must ignore them.
 // Usage: tb_toeplitz [--seed N] [--count N]
 #include "Vvn_toeplitz.h"
+#include "rss_vectors.h"
 #include "toeplitz.h"
 #include "verilated.h"
 
@@ -31,11 +32,6 @@ int failures;
                          __LINE__, #a, #b, a_, b_);                                           \
     } while (0)
 
-const uint8_t MS_KEY[KEY_BYTES] = {
-    0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
-    0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,
-    0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
-};
 
 struct Input {
     uint8_t key[KEY_BYTES];
@@ -132,51 +128,28 @@ uint32_t ref(const Input &in)
 // the suite's five IPv4 and three IPv6 flows, each without and with ports
 void ms_vectors(Tb &tb, uint64_t &id)
 {
-    struct V4 { uint8_t s[4], d[4]; uint16_t sp, dp; uint32_t h2, h4; };
-    static const V4 v4[] = {
-        {{66, 9, 149, 187}, {161, 142, 100, 80}, 2794, 1766, 0x323e8fc2, 0x51ccc178},
-        {{199, 92, 111, 2}, {65, 69, 140, 83}, 14230, 4739, 0xd718262a, 0xc626b0ea},
-        {{24, 19, 198, 95}, {12, 22, 207, 184}, 12898, 38024, 0xd2d0a5de, 0x5c2b394a},
-        {{38, 27, 205, 30}, {209, 142, 163, 6}, 48228, 2217, 0x82989176, 0xafc7327f},
-        {{153, 39, 163, 191}, {202, 188, 127, 2}, 44251, 1303, 0x5d1809c5, 0x10e828a2},
-    };
-    struct V6 { uint16_t s[8], d[8]; uint16_t sp, dp; uint32_t h2, h4; };
-    static const V6 v6[] = {
-        {{0x3ffe, 0x2501, 0x200, 0x1fff, 0, 0, 0, 7}, {0x3ffe, 0x2501, 0x200, 3, 0, 0, 0, 1},
-         2794, 1766, 0x2cc18cd5, 0x40207d3d},
-        {{0x3ffe, 0x501, 8, 0, 0x260, 0x97ff, 0xfe40, 0xefab}, {0xff02, 0, 0, 0, 0, 0, 0, 1},
-         14230, 4739, 0x0f0c461c, 0xdde51bbf},
-        {{0x3ffe, 0x1900, 0x4545, 3, 0x200, 0xf8ff, 0xfe21, 0x67cf},
-         {0xfe80, 0, 0, 0, 0x200, 0xf8ff, 0xfe21, 0x67cf}, 44251, 38024, 0x4b61e985,
-         0x02d1feef},
-    };
-    auto be32 = [](const uint8_t *b) {
-        return uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 | b[3];
-    };
     // all sixteen back to back; the expected hashes are the suite's, not the reference's,
     // and the reference is held to them too
-    for (const V4 &v : v4) {
+    for (const vn_rss_v4 &v : V4) {
         for (int ports = 0; ports < 2; ports++) {
             Input in{};
             std::memcpy(in.key, MS_KEY, KEY_BYTES);
-            in.len = unsigned(vn_rss_input_ipv4(be32(v.s), be32(v.d), v.sp, v.dp, ports, in.data));
-            in.want = ports ? v.h4 : v.h2;
+            in.len = unsigned(vn_rss_input_ipv4(v.src, v.dst, v.sport, v.dport, ports, in.data));
+            in.want = ports ? v.h_tcp : v.h_ip;
             in.id = id++;
             CHECK_EQ(ref(in), in.want);
             tb.drive(in);
         }
     }
-    for (const V6 &v : v6) {
+    for (const vn_rss_v6 &v : V6) {
         uint8_t s[16], d[16];
-        for (int i = 0; i < 8; i++) {
-            s[2 * i] = uint8_t(v.s[i] >> 8); s[2 * i + 1] = uint8_t(v.s[i]);
-            d[2 * i] = uint8_t(v.d[i] >> 8); d[2 * i + 1] = uint8_t(v.d[i]);
-        }
+        ip6_bytes(v.src, s);
+        ip6_bytes(v.dst, d);
         for (int ports = 0; ports < 2; ports++) {
             Input in{};
             std::memcpy(in.key, MS_KEY, KEY_BYTES);
-            in.len = unsigned(vn_rss_input_ipv6(s, d, v.sp, v.dp, ports, in.data));
-            in.want = ports ? v.h4 : v.h2;
+            in.len = unsigned(vn_rss_input_ipv6(s, d, v.sport, v.dport, ports, in.data));
+            in.want = ports ? v.h_tcp : v.h_ip;
             in.id = id++;
             CHECK_EQ(ref(in), in.want);
             tb.drive(in);
