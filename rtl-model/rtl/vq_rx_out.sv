@@ -204,11 +204,12 @@ module vq_rx_out
         drop   <= 1'b1;
         m_done <= slow;
         bh     <= bh + fnl;
-        if (i_err) begin
-          err_valid  <= 1'b1;
-          err_p      <= r_p;
-          err_reason <= r_reason;
-        end
+      end
+      // a driver error, on a frame's first chain or on a merged frame's next one
+      if ((side || k_end) && i_err) begin
+        err_valid  <= 1'b1;
+        err_p      <= r_p;
+        err_reason <= r_reason;
       end
       if (i_start) begin
         wst      <= W_DATA;
@@ -280,11 +281,6 @@ module vq_rx_out
         pu_more <= 1'b0;
         trunc   <= 1'b1;
         wst     <= W_NB;
-        if (i_err) begin
-          err_valid  <= 1'b1;
-          err_p      <= r_p;
-          err_reason <= r_reason;
-        end
       end
       if (k_skip) begin
         pu_valid <= 1'b1;
