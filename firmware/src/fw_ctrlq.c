@@ -5,16 +5,20 @@
 #include "hal.h"
 #include "virtio_ring.h"
 
-/* Readable bytes kept from a command: class, command and the data of every command the
- * firmware acts on (at most 12 bytes, VQ_SET).  Longer commands are answered from their
- * header alone. */
-#define CQ_CMD_MAX VN_FDMA_MAX
+/* Readable bytes a command may have: class, command and data, read in FDMA_MAX pieces.
+ * The longest the firmware must take whole is an RSS_CONFIG with the largest table and
+ * key; a MAC TABLE_SET fills the rest (up to 83 addresses, more than the RTL table has).
+ * A longer command is answered ERR without being read. */
+#define CQ_CMD_MAX 512u
 #define CQ_HDR 2u               /* u8 class, u8 command */
 #define CQ_VQ_PAIRS_LEN 2u      /* le16 virtqueue_pairs */
-#define CQ_DATA_MAX 12u         /* virtio_net_ctrl_coal_vq */
+#define CQ_RSS_MAX (8u + 2u * VN_RSS_TABLE_LEN + 3u + VN_RSS_KEY_LEN) /* rss_config */
 
-_Static_assert(CQ_HDR + CQ_DATA_MAX <= CQ_CMD_MAX, "every command acted on is kept whole");
+_Static_assert(CQ_HDR + CQ_RSS_MAX <= CQ_CMD_MAX, "every command acted on is kept whole");
 _Static_assert(FW_CTRL_REPLY_MAX <= VN_FDMA_MAX, "a reply part is one FDMA write");
+
+/* The command being served: in DMEM rather than on the stack, whose reserve is small. */
+static uint8_t cq_cmd[CQ_CMD_MAX];
 
 /* A device-writable descriptor that holds part of a reply. */
 struct cq_seg {
@@ -27,6 +31,7 @@ void fw_ctrlq_reset(void)
     struct fw_ctrlq *cq = &fw_st.cq;
     cq->live = false;
     cq->broken = false;
+    cq->aev_written = false;
     cq->size = 0;
     cq->vector = VN_MSIX_NO_VECTOR;
     cq->last_avail = 0;
@@ -46,37 +51,78 @@ void fw_ctrlq_enable(uint32_t q)
     cq->last_avail = 0;
     cq->used_idx = 0;
     cq->broken = false;
+    cq->aev_written = false;
     cq->live = true;
+}
+
+static uint8_t vq_pairs_set(const uint8_t *data, uint64_t len)
+{
+    if (!(fw_st.negotiated & FW_BIT(VN_F_MQ)) || len != CQ_VQ_PAIRS_LEN)
+        return VN_CTRL_ERR;
+    uint16_t pairs = fw_le16(data);
+    if (pairs < 1 || pairs > fw_st.max_pairs)
+        return VN_CTRL_ERR;
+    /* 5.1.6.5.5: in effect before the buffer is marked used, and the most recent MQ
+     * command decides: RX_QUEUE_PAIRS steers again, not the RSS table. */
+    hal_write32(VN_FW_RX_QUEUE_PAIRS, pairs);
+    fw_rss_steer_off();
+    return VN_CTRL_OK;
 }
 
 static uint8_t mq_command(uint8_t cmd, const uint8_t *data, uint64_t len)
 {
-    if (cmd == VN_CTRL_MQ_VQ_PAIRS_SET && (fw_st.negotiated & FW_BIT(VN_F_MQ)) &&
-        len == CQ_VQ_PAIRS_LEN) {
-        uint16_t pairs = fw_le16(data);
-        if (pairs >= 1 && pairs <= fw_st.max_pairs) {
-            /* 5.1.6.5.5: in effect before the buffer is marked used */
-            hal_write32(VN_FW_RX_QUEUE_PAIRS, pairs);
-            return VN_CTRL_OK;
-        }
+    switch (cmd) {
+    case VN_CTRL_MQ_VQ_PAIRS_SET:
+        return vq_pairs_set(data, len);
+    case VN_CTRL_MQ_RSS_CONFIG:
+        return fw_rss_config(data, len);
+    case VN_CTRL_MQ_HASH_CONFIG:
+        return fw_hash_config(data, len);
+    default:
+        return VN_CTRL_ERR;
     }
-    return VN_CTRL_ERR;
 }
 
-/* cmd holds the first min(len, CQ_CMD_MAX) readable bytes; a command that answers with
- * data fills rep (no more than rep->room bytes). */
+/* cmd holds all len readable bytes (len <= CQ_CMD_MAX); a command that answers with data
+ * fills rep (no more than rep->room bytes).  Each command checks that its feature was
+ * negotiated and that its data has exactly its length. */
 static uint8_t execute(const uint8_t *cmd, uint64_t len, struct fw_ctrl_reply *rep)
 {
     if (len < CQ_HDR)
         return VN_CTRL_ERR;
+    const uint8_t *data = cmd + CQ_HDR;
+    uint64_t dlen = len - CQ_HDR;
     switch (cmd[0]) {
+    case VN_CTRL_CLASS_RX:
+        return fw_rx_command(cmd[1], data, dlen);
+    case VN_CTRL_CLASS_MAC:
+        return fw_mac_command(cmd[1], data, dlen);
+    case VN_CTRL_CLASS_VLAN:
+        return fw_vlan_command(cmd[1], data, dlen);
+    case VN_CTRL_CLASS_ANNOUNCE:
+        return fw_announce_command(cmd[1], data, dlen);
     case VN_CTRL_CLASS_MQ:
-        return mq_command(cmd[1], cmd + CQ_HDR, len - CQ_HDR);
+        return mq_command(cmd[1], data, dlen);
+    case VN_CTRL_CLASS_GUEST_OFFLOADS:
+        return fw_offloads_command(cmd[1], data, dlen);
     case VN_CTRL_CLASS_NOTF_COAL:
-        return fw_coal_command(cmd[1], cmd + CQ_HDR, len - CQ_HDR, rep);
+        return fw_coal_command(cmd[1], data, dlen, rep);
     default:
         return VN_CTRL_ERR;
     }
+}
+
+/* len bytes of host memory at addr into buf, in mailbox-sized pieces. */
+static int read_host(uint64_t addr, uint8_t *buf, uint32_t len)
+{
+    for (uint32_t done = 0; done < len;) {
+        uint32_t n = len - done < VN_FDMA_MAX ? len - done : VN_FDMA_MAX;
+        int r = fw_fdma_read(addr + done, buf + done, n);
+        if (r)
+            return r;
+        done += n;
+    }
+    return 0;
 }
 
 /* One command chain: device-readable class, command and data, then the device-writable
@@ -86,7 +132,7 @@ static uint8_t execute(const uint8_t *cmd, uint64_t len, struct fw_ctrl_reply *r
 static int handle_chain(uint16_t head, uint32_t *used_len)
 {
     const struct fw_ctrlq *cq = &fw_st.cq;
-    uint8_t cmd[CQ_CMD_MAX];
+    uint8_t *cmd = cq_cmd;
     /* The first non-empty writable descriptors: each holds a byte at least, so these
      * cover any reply. */
     struct cq_seg seg[FW_CTRL_REPLY_MAX];
@@ -135,14 +181,15 @@ static int handle_chain(uint16_t head, uint32_t *used_len)
         } else {
             if (in_writable)
                 return -FW_EPROTO; /* 2.7.4.2: readable descriptors come first */
-            uint32_t take = len < CQ_CMD_MAX - kept ? len : CQ_CMD_MAX - kept;
-            if (take) {
-                r = fw_fdma_read(addr, cmd + kept, take);
+            readable += len; /* at most size * 4 GiB: no overflow */
+            /* Once the command is too long to keep it will not be executed: nothing more
+             * of it is read (a descriptor may claim 4 GiB). */
+            if (len && readable <= CQ_CMD_MAX) {
+                r = read_host(addr, cmd + kept, len);
                 if (r)
                     return r;
-                kept += take;
+                kept += len;
             }
-            readable += len;
         }
         if (!(flags & VN_DESC_F_NEXT))
             break;
@@ -154,7 +201,7 @@ static int handle_chain(uint16_t head, uint32_t *used_len)
     struct fw_ctrl_reply rep;
     rep.room = writable - 1 < FW_CTRL_REPLY_MAX ? (uint32_t)(writable - 1) : FW_CTRL_REPLY_MAX;
     rep.len = 0;
-    uint8_t ack = execute(cmd, readable, &rep);
+    uint8_t ack = readable <= CQ_CMD_MAX ? execute(cmd, readable, &rep) : VN_CTRL_ERR;
     if (rep.len > rep.room)
         ack = VN_CTRL_ERR; /* a reply that does not fit (commands check rep.room first) */
     if (ack != VN_CTRL_OK)
@@ -192,11 +239,35 @@ static int publish_used(uint16_t head, uint32_t len)
     return 0;
 }
 
+/* EVENT_IDX (2.7.10): avail_event = what the device has consumed, so the driver kicks
+ * for its next command; the caller reads avail idx again after it. */
+static int write_avail_event(void)
+{
+    const struct fw_ctrlq *cq = &fw_st.cq;
+    uint8_t v[2];
+    fw_put_le16(v, cq->last_avail);
+    return fw_fdma_write(cq->used + VQ_USED_RING + (uint64_t)cq->size * VQ_USED_ELEM, v,
+                         sizeof v);
+}
+
+static void service_once(bool *again);
+
 void fw_ctrlq_service(void)
+{
+    bool again = true;
+    /* with EVENT_IDX, until a re-read after the avail_event write finds nothing new */
+    for (unsigned n = 0; again && n < 4u; n++) {
+        again = false;
+        service_once(&again);
+    }
+}
+
+static void service_once(bool *again)
 {
     struct fw_ctrlq *cq = &fw_st.cq;
     if (!cq->live || cq->broken || !(fw_st.status & VN_STATUS_DRIVER_OK))
         return;
+    bool ev = (fw_st.negotiated & FW_BIT(VN_F_EVENT_IDX)) != 0;
 
     uint8_t a[VQ_AVAIL_RING];
     int r = fw_fdma_read(cq->avail, a, sizeof a);
@@ -228,10 +299,17 @@ void fw_ctrlq_service(void)
         uint8_t idx[2];
         fw_put_le16(idx, cq->used_idx);
         int w = fw_fdma_write(cq->used + VQ_USED_IDX, idx, sizeof idx);
-        if (!w && !(flags & VN_AVAIL_F_NO_INTERRUPT) && cq->vector != VN_MSIX_NO_VECTOR)
+        /* With EVENT_IDX a notification the driver did not ask for is allowed (and the
+         * control queue's are rare): used_event is not read. */
+        if (!w && (ev || !(flags & VN_AVAIL_F_NO_INTERRUPT)) && cq->vector != VN_MSIX_NO_VECTOR)
             hal_write32(VN_FW_MSI_SEND, cq->vector);
         if (w && !r)
             r = w;
+    }
+    if (!r && ev && (done || !cq->aev_written)) {
+        r = write_avail_event();
+        cq->aev_written = true;
+        *again = !r;
     }
     if (r) {
         cq->broken = true;

@@ -56,12 +56,12 @@ bool fw_features_acceptable(void)
     if (!(f & FW_BIT(VN_F_ACCESS_PLATFORM)))
         return false;
     /* Features that exist only as control-queue commands need the control queue. */
-    if ((f & (FW_BIT(VN_F_MQ) | FW_BIT(VN_F_NOTF_COAL) | FW_BIT(VN_F_VQ_NOTF_COAL))) &&
-        !(f & FW_BIT(VN_F_CTRL_VQ)))
+    if ((f & FW_NEEDS_CTRL_VQ) && !(f & FW_BIT(VN_F_CTRL_VQ)))
         return false;
-    /* Without MQ the driver would use queue 2 as its control queue (5.1.2), but the
-     * hardware decodes the control queue at 2 * max_pairs. */
-    if ((f & FW_BIT(VN_F_CTRL_VQ)) && !(f & FW_BIT(VN_F_MQ)) && fw_st.max_pairs > 1)
+    /* Without MQ or RSS the driver would use queue 2 as its control queue (5.1.2), but
+     * the hardware decodes the control queue at 2 * max_pairs (fw_st.ctrl_q). */
+    if ((f & FW_BIT(VN_F_CTRL_VQ)) && !(f & (FW_BIT(VN_F_MQ) | FW_BIT(VN_F_RSS))) &&
+        fw_st.max_pairs > 1)
         return false;
     return true;
 }

@@ -29,7 +29,25 @@
      FW_BIT(VN_F_STATUS) | FW_BIT(VN_F_MTU) | FW_BIT(VN_F_CTRL_VQ) | FW_BIT(VN_F_MQ) |  \
      FW_BIT(VN_F_RING_RESET) | FW_BIT(VN_F_IN_ORDER) | FW_BIT(VN_F_MRG_RXBUF) |          \
      FW_BIT(VN_F_NOTF_COAL) | FW_BIT(VN_F_VQ_NOTF_COAL) | FW_BIT(VN_F_INDIRECT_DESC) |         \
-     FW_BIT(VN_F_SPEED_DUPLEX) | FW_BIT(VN_F_NOTIFICATION_DATA))
+     FW_BIT(VN_F_SPEED_DUPLEX) | FW_BIT(VN_F_NOTIFICATION_DATA) | FW_BIT(VN_F_CSUM) |     \
+     FW_BIT(VN_F_GUEST_CSUM) | FW_BIT(VN_F_CTRL_GUEST_OFFLOADS) | FW_BIT(VN_F_CTRL_RX) |  \
+     FW_BIT(VN_F_CTRL_RX_EXTRA) | FW_BIT(VN_F_CTRL_VLAN) | FW_BIT(VN_F_CTRL_MAC_ADDR) |   \
+     FW_BIT(VN_F_GUEST_ANNOUNCE) | FW_BIT(VN_F_RSS) | FW_BIT(VN_F_HASH_REPORT) |          \
+     FW_BIT(VN_F_EVENT_IDX))
+
+/* Features that exist only as control-queue commands: they need CTRL_VQ (5.1.3.1). */
+#define FW_NEEDS_CTRL_VQ                                                                   \
+    (FW_BIT(VN_F_MQ) | FW_BIT(VN_F_NOTF_COAL) | FW_BIT(VN_F_VQ_NOTF_COAL) |                \
+     FW_BIT(VN_F_CTRL_RX) | FW_BIT(VN_F_CTRL_RX_EXTRA) | FW_BIT(VN_F_CTRL_VLAN) |          \
+     FW_BIT(VN_F_CTRL_MAC_ADDR) | FW_BIT(VN_F_GUEST_ANNOUNCE) | FW_BIT(VN_F_RSS) |         \
+     FW_BIT(VN_F_HASH_REPORT) | FW_BIT(VN_F_CTRL_GUEST_OFFLOADS))
+
+/* The receive offloads GUEST_OFFLOADS_SET may switch (5.1.6.5.6.1): GUEST_CSUM, TSO4,
+ * TSO6, ECN, UFO, USO4, USO6.  The spec numbers, not VN_ constants: of these the device
+ * offers GUEST_CSUM alone, and a bit it does not offer is never negotiated. */
+#define FW_GUEST_OFFLOADS                                                                  \
+    (FW_BIT(VN_F_GUEST_CSUM) | FW_BIT(7) | FW_BIT(8) | FW_BIT(9) | FW_BIT(10) | FW_BIT(54) | \
+     FW_BIT(55))
 
 #define FW_DEVCFG_WORDS (VN_DEVICE_LEN / 4u)
 
@@ -38,6 +56,10 @@
 #define FW_QMAP_WORDS ((FW_MAX_QUEUES + 31u) / 32u)
 #define FW_MAX_DATA_QUEUES (2u * VN_MAX_QUEUE_PAIRS)
 
+/* VLAN ids 0..4095, a bit each (RXF_VLAN_IDX/RXF_VLAN_DATA words). */
+#define FW_VLAN_IDS 4096u
+#define FW_VLAN_WORDS (FW_VLAN_IDS / 32u)
+
 /* The value bits of a common cfg field of the given width in bytes. */
 #define FW_FIELD_MASK(bytes) ((bytes) >= 4 ? 0xffffffffu : (1u << (8u * ((bytes) & 3u))) - 1u)
 
@@ -45,6 +67,7 @@
 struct fw_ctrlq {
     bool live;   /* enabled by the driver */
     bool broken; /* the driver corrupted it: no more service until reset */
+    bool aev_written; /* EVENT_IDX: avail_event written since enable */
     uint16_t size;
     uint16_t vector;
     uint16_t last_avail;
@@ -82,6 +105,19 @@ struct fw_state {
      * takes when it is enabled (0 when there was none). */
     uint32_t coal[FW_MAX_DATA_QUEUES];
     uint32_t coal_dir[2];
+
+    uint8_t mac[VN_DEVICE_NET_MAC_SIZE]; /* the current MAC: FW_MAC at reset, ADDR_SET */
+    bool announce;            /* NET_S_ANNOUNCE: the driver has yet to ANNOUNCE_ACK */
+    uint64_t guest_offloads;  /* FW_GUEST_OFFLOADS bits on (GUEST_OFFLOADS_SET) */
+    uint32_t rss_ctrl;        /* what RSS_CTRL holds, for read-modify-write */
+
+    /* Receive filter: the driver's RXF_* choices, the ALLUNI/ALLMULTI a MAC table too
+     * large forced on (kept apart, so that the driver turning its own choice off does not
+     * turn them off), the MAC table entries in use, and the VLAN bitmap as written. */
+    uint32_t rxf_mode;
+    uint32_t rxf_overflow;
+    uint32_t rxf_macs;
+    uint32_t rxf_vlan[FW_VLAN_WORDS];
 };
 
 /* The device-writable part of a control command: reply data, then the ack byte.  A
@@ -101,6 +137,9 @@ void fw_defaults(void);
 
 /* fw_status.c */
 void fw_set_needs_reset(void);
+/* The DEV_CTRL word of a live device: what was negotiated, less the receive offloads the
+ * driver turned off. */
+uint32_t fw_dev_ctrl(void);
 void fw_on_status(uint8_t v);
 bool fw_reset_start(void);  /* true: done; false: waiting for DEV_IDLE */
 bool fw_reset_finish(void); /* true: done (status 0 published) */
@@ -129,6 +168,9 @@ void fw_qreset_clear(void);
 void fw_publish_devcfg(void);
 /* The MAC's link changed: new status, new generation, config interrupt when live. */
 void fw_on_link(bool up);
+/* Ask the driver to announce itself (GUEST_ANNOUNCE): NET_S_ANNOUNCE, a new generation
+ * and a config interrupt.  false: not negotiated or the driver is not live. */
+bool fw_announce(void);
 /* fw_queues.c: VND_QUEUE_BASE written for queue q (a vDPA restore of the ring's indices) */
 void fw_on_queue_base(uint32_t q, uint32_t v);
 
@@ -149,5 +191,27 @@ uint32_t fw_coal_start(uint32_t q);
 /* A NOTF_COAL class command with len bytes of data: VN_CTRL_OK or VN_CTRL_ERR. */
 uint8_t fw_coal_command(uint8_t cmd, const uint8_t *data, uint64_t len,
                         struct fw_ctrl_reply *rep);
+
+/* fw_rxfilter.c: receive filter (CTRL_RX, CTRL_RX_EXTRA, CTRL_VLAN, CTRL_MAC_ADDR), the
+ * current MAC, the announce state and the receive offloads.  Each command takes its data
+ * (len bytes after class and command) and answers VN_CTRL_OK or VN_CTRL_ERR. */
+/* At power-on: the RTL's tables are unknown, the next reset clears every entry. */
+void fw_rxf_init(void);
+/* Device reset: promiscuous, tables empty, the MAC back to FW_MAC, nothing pending. */
+void fw_rxf_reset(void);
+/* FEATURES_OK: the VLAN filter and the receive offloads as negotiated. */
+void fw_rxf_features(void);
+uint8_t fw_rx_command(uint8_t cmd, const uint8_t *data, uint64_t len);
+uint8_t fw_mac_command(uint8_t cmd, const uint8_t *data, uint64_t len);
+uint8_t fw_vlan_command(uint8_t cmd, const uint8_t *data, uint64_t len);
+uint8_t fw_announce_command(uint8_t cmd, const uint8_t *data, uint64_t len);
+uint8_t fw_offloads_command(uint8_t cmd, const uint8_t *data, uint64_t len);
+
+/* fw_rss.c: RSS and hash reports (RSS, HASH_REPORT). */
+void fw_rss_reset(void);
+uint8_t fw_rss_config(const uint8_t *data, uint64_t len);  /* MQ RSS_CONFIG */
+uint8_t fw_hash_config(const uint8_t *data, uint64_t len); /* MQ HASH_CONFIG */
+/* VQ_PAIRS_SET: steering by RX_QUEUE_PAIRS again; hash reports go on (5.1.6.5.5). */
+void fw_rss_steer_off(void);
 
 #endif

@@ -35,6 +35,7 @@ void fw_init(void)
     fw_st.link_up = (hal_read32(VN_FW_LINK_STATUS) & 1u) != 0;
     fw_st.config_gen = 0;
     fw_mbox_init();
+    fw_rxf_init();
 
     hal_write32(VN_FW_FW_VERSION, FW_VERSION);
     hal_write32(VN_FW_DEV_CTRL, 0);
@@ -51,6 +52,8 @@ void fw_defaults(void)
     fw_ctrlq_reset();
     fw_coal_reset();
     hal_write32(VN_FW_RX_QUEUE_PAIRS, 1);
+    fw_rss_reset();
+    fw_rxf_reset(); /* the MAC and the announce state too: before the device cfg */
     fw_publish_devcfg();
 }
 

@@ -1,4 +1,5 @@
-/* fw_mbox.c: the firmware mailbox (VND_MBOX_*): firmware info and the flash update.
+/* fw_mbox.c: the firmware mailbox (VND_MBOX_*): firmware info, the flash update, and
+ * ANNOUNCE (GUEST_ANNOUNCE on behalf of the management side).
  * A command runs to completion inside its event (a BEGIN erases up to 17 sectors: the
  * other events wait behind it, which the driver accepts for a maintenance operation);
  * MBOX_STATUS is written once at the end, with busy clear.
@@ -19,6 +20,7 @@ _Static_assert(FW_INFO_WORDS * 4 <= VN_MBOX_DATA_BYTES, "fw_info must fit the ma
 _Static_assert(VN_BOOT_SLOT_A == 0 && VN_BOOT_SLOT_B == 1, "slots index arrays, B = A ^ 1");
 _Static_assert(FW_IMG_HDR_SIZE % 4 == 0, "the header ends on a word");
 _Static_assert(VN_MBOX_DATA_BYTES % 4 == 0, "");
+
 
 #define MAX_IMAGE (FW_IMG_HDR_SIZE + FW_IMG_MAX_PAYLOAD)
 _Static_assert(MAX_IMAGE <= VN_FLASH_SLOT_BYTES, "an image fits its slot");
@@ -226,6 +228,10 @@ bool fw_mbox_command(uint32_t cmd)
     case VN_MBOX_CMD_COMMIT: cmd_commit(); break;
     case VN_MBOX_CMD_ACTIVATE: cmd_activate(arg0); break;
     case VN_MBOX_CMD_REBOOT: return !cmd_reboot();
+    case VN_MBOX_CMD_ANNOUNCE:
+        /* only a live driver that negotiated GUEST_ANNOUNCE can be asked */
+        done(fw_announce() ? VN_MBOX_ERR_NONE : VN_MBOX_ERR_UNSUPPORTED, 0);
+        break;
     default: done(VN_MBOX_ERR_BAD_CMD, 0); break;
     }
     return true;

@@ -18,6 +18,27 @@ void fw_set_needs_reset(void)
         hal_write32(VN_FW_CFG_IRQ, 1);
 }
 
+uint32_t fw_dev_ctrl(void)
+{
+    uint64_t f = fw_st.negotiated;
+    uint32_t v = VN_DEV_CTRL_DATAPATH_EN;
+
+    if (f & FW_BIT(VN_F_MRG_RXBUF))
+        v |= VN_DEV_CTRL_RX_MRG;
+    if (f & FW_BIT(VN_F_INDIRECT_DESC))
+        v |= VN_DEV_CTRL_INDIRECT;
+    if (f & FW_BIT(VN_F_CSUM))
+        v |= VN_DEV_CTRL_TX_CSUM;
+    /* 5.1.6.5.6.1: GUEST_OFFLOADS_SET may turn the receive checksum off and on again */
+    if (f & fw_st.guest_offloads & FW_BIT(VN_F_GUEST_CSUM))
+        v |= VN_DEV_CTRL_RX_CSUM;
+    if (f & FW_BIT(VN_F_HASH_REPORT))
+        v |= VN_DEV_CTRL_HDR_HASH;
+    if (f & FW_BIT(VN_F_EVENT_IDX))
+        v |= VN_DEV_CTRL_EVENT_IDX;
+    return v;
+}
+
 void fw_on_status(uint8_t v)
 {
     const uint8_t driver_bits = VN_STATUS_ACKNOWLEDGE | VN_STATUS_DRIVER | VN_STATUS_FAILED |
@@ -37,6 +58,7 @@ void fw_on_status(uint8_t v)
 
     if ((add & VN_STATUS_FEATURES_OK) && fw_features_acceptable()) {
         fw_st.negotiated = fw_features_written();
+        fw_rxf_features();
         next |= VN_STATUS_FEATURES_OK;
     }
     if (add & VN_STATUS_DRIVER_OK) {
@@ -47,11 +69,7 @@ void fw_on_status(uint8_t v)
     }
     bool went_live = (next & VN_STATUS_DRIVER_OK) && !(fw_st.status & VN_STATUS_DRIVER_OK);
     if (went_live)
-        hal_write32(VN_FW_DEV_CTRL,
-                    VN_DEV_CTRL_DATAPATH_EN |
-                        ((fw_st.negotiated & FW_BIT(VN_F_MRG_RXBUF)) ? VN_DEV_CTRL_RX_MRG : 0) |
-                        ((fw_st.negotiated & FW_BIT(VN_F_INDIRECT_DESC)) ? VN_DEV_CTRL_INDIRECT
-                                                                         : 0));
+        hal_write32(VN_FW_DEV_CTRL, fw_dev_ctrl());
     fw_st.status = next;
     publish_status();
     if (bad)

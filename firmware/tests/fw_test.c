@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "fw.h"
 
@@ -13,6 +14,8 @@ static const char *cur_name;
 
 /* Driver-side selects: held in RTL, never events. */
 static uint32_t dev_feat_sel, drv_feat_sel, queue_sel;
+/* drv_ctrl's ring: the driver's avail idx */
+static uint16_t cq_avail_idx;
 
 void t_fail(const char *file, int line, const char *expr, const char *fmt, ...)
 {
@@ -30,6 +33,7 @@ void t_run(const char *name, void (*fn)(void))
     cur_name = name;
     cur_failed = false;
     dev_feat_sel = drv_feat_sel = queue_sel = 0;
+    cq_avail_idx = 0;
     mock_power_on();
     fw_init();
     fn();
@@ -209,4 +213,63 @@ void drv_queue_enable(uint32_t q)
 {
     drv_write(VN_COMMON_QUEUE_SELECT, 2, q);
     drv_write(VN_COMMON_QUEUE_ENABLE, 2, 1);
+}
+
+void drv_live(uint64_t features)
+{
+    /* a fresh ring, as a driver sets one up: nothing available, nothing used */
+    cq_avail_idx = 0;
+    memset(mock_mem(DRV_CQ_DESC, DRV_CQ_CMD - DRV_CQ_DESC), 0, DRV_CQ_CMD - DRV_CQ_DESC);
+    CHECK(drv_negotiate(features) & VN_STATUS_FEATURES_OK, "FEATURES_OK for 0x%llx",
+          (unsigned long long)features);
+    drv_queue_setup(MOCK_CTRLQ, DRV_CQ_SIZE, 0, DRV_CQ_DESC, DRV_CQ_AVAIL, DRV_CQ_USED);
+    drv_queue_enable(MOCK_CTRLQ);
+    drv_status_add(VN_STATUS_DRIVER_OK);
+    CHECK_EQ(drv_read(VN_COMMON_DEVICE_STATUS, 1), LIVE_STATUS, "live");
+}
+
+uint8_t drv_ctrl_split(uint8_t cls, uint8_t cmd, const void *data, uint32_t len,
+                       uint32_t piece)
+{
+    CHECK(2 + len <= DRV_CQ_CMD_MAX, "command of %u bytes fits the test buffer", 2 + len);
+    uint8_t *b = mock_mem(DRV_CQ_CMD, 2 + len);
+    b[0] = cls;
+    b[1] = cmd;
+    if (len)
+        memcpy(b + 2, data, len);
+    *mock_mem(DRV_CQ_ACK, 1) = DRV_CQ_UNUSED;
+
+    uint16_t d = 0;
+    if (!piece) {
+        mock_put_desc(DRV_CQ_DESC, d, DRV_CQ_CMD, 2 + len, VN_DESC_F_NEXT, (uint16_t)(d + 1));
+        d++;
+    } else {
+        mock_put_desc(DRV_CQ_DESC, d, DRV_CQ_CMD, 2, VN_DESC_F_NEXT, (uint16_t)(d + 1));
+        d++;
+        for (uint32_t off = 0; off < len; off += piece, d++) {
+            uint32_t n = len - off < piece ? len - off : piece;
+            CHECK(d + 1u < DRV_CQ_SIZE, "chain of %u pieces fits the ring", d + 2u);
+            mock_put_desc(DRV_CQ_DESC, d, DRV_CQ_CMD + 2 + off, n, VN_DESC_F_NEXT,
+                          (uint16_t)(d + 1));
+        }
+    }
+    mock_put_desc(DRV_CQ_DESC, d, DRV_CQ_ACK, 1, VN_DESC_F_WRITE, 0);
+
+    mock_put16(DRV_CQ_AVAIL + 4 + 2u * (cq_avail_idx % DRV_CQ_SIZE), 0);
+    cq_avail_idx++;
+    mock_put16(DRV_CQ_AVAIL + 2, cq_avail_idx);
+    drv_kick(MOCK_CTRLQ);
+
+    uint8_t ack = *mock_mem(DRV_CQ_ACK, 1);
+    if (mock_get16(DRV_CQ_USED + 2) != cq_avail_idx)
+        return DRV_CQ_UNUSED;
+    uint64_t e = DRV_CQ_USED + 4 + 8u * ((cq_avail_idx - 1u) % DRV_CQ_SIZE);
+    CHECK_EQ(mock_get32(e), 0, "used id: the head");
+    CHECK_EQ(mock_get32(e + 4), 1, "used len: the ack byte");
+    return ack;
+}
+
+uint8_t drv_ctrl(uint8_t cls, uint8_t cmd, const void *data, uint32_t len)
+{
+    return drv_ctrl_split(cls, cmd, data, len, 0);
 }

@@ -69,6 +69,53 @@ void mock_power_on(void)
     mock_flash.busy_left = 0;
     mock.qc_stop_reads = 2;
     mock.qc_drain_reads = 2;
+    /* What a table without a reset may hold: valid entries, every VLAN, a key. */
+    for (unsigned i = 0; i < VN_RXF_MAC_ENTRIES; i++) {
+        mock.rxf_mac_lo[i] = 0xa5a5a5a5u;
+        mock.rxf_mac_hi[i] = VN_RXF_MAC_VALID | 0xa5a5u;
+    }
+    memset(mock.rxf_vlan, 0xff, sizeof mock.rxf_vlan);
+    memset(mock.rss_stage.key, 0x5a, sizeof mock.rss_stage.key);
+    memset(mock.rss_stage.tbl, 0x5a, sizeof mock.rss_stage.tbl);
+    mock.rss = mock.rss_stage;
+}
+
+/* The receive filter and RSS registers that store through an index or stage: false for
+ * an index out of range (the RTL drops the write). */
+static bool rxf_rss_write(uint32_t addr, uint32_t val)
+{
+    uint32_t mi = mock_reg(VN_FW_RXF_MAC_IDX), vi = mock_reg(VN_FW_RXF_VLAN_IDX);
+    uint32_t ti = mock_reg(VN_FW_RSS_TBL_IDX);
+
+    switch (addr) {
+    case VN_FW_RXF_MAC_HI:
+        if (mi >= VN_RXF_MAC_ENTRIES)
+            return false;
+        mock.rxf_mac_lo[mi] = mock_reg(VN_FW_RXF_MAC_LO);
+        mock.rxf_mac_hi[mi] = val;
+        return true;
+    case VN_FW_RXF_VLAN_DATA:
+        if (vi >= VN_RXF_VLAN_WORDS)
+            return false;
+        mock.rxf_vlan[vi] = val;
+        return true;
+    case VN_FW_RSS_TBL_DATA:
+        if (ti >= VN_RSS_TABLE_LEN)
+            return false;
+        mock.rss_stage.tbl[ti] = val;
+        return true;
+    case VN_FW_RSS_UNCLASS: mock.rss_stage.unclass = val; return true;
+    case VN_FW_RSS_MASK: mock.rss_stage.mask = val; return true;
+    case VN_FW_RSS_CTRL:
+        mock.rss_stage.ctrl = val;
+        mock.rss = mock.rss_stage;
+        mock.rss_commits++;
+        return true;
+    default:
+        if (addr >= VN_FW_RSS_KEY0 && addr < VN_FW_RSS_KEY0 + 4 * MOCK_RSS_KEY_WORDS)
+            mock.rss_stage.key[(addr - VN_FW_RSS_KEY0) / 4] = val;
+        return true;
+    }
 }
 
 static void qc_clear(struct mock_qc *c)
@@ -398,6 +445,8 @@ void hal_write32(uint32_t addr, uint32_t val)
         *qs_field(s, addr) = val;
         return;
     }
+    if (!rxf_rss_write(addr, val))
+        mock.bad_writes++;
     mock.regs[addr / 4] = val;
 }
 

@@ -19,6 +19,7 @@
 #define MOCK_MEM_SIZE 0x10000u
 #define MOCK_LOG_MAX 8192u
 #define MOCK_MSI_MAX 64u
+#define VN_RXF_VLAN_WORDS 128u /* RXF_VLAN_IDX 0..127 */
 
 struct mock_qs { /* per-queue common cfg shadow */
     uint32_t size, vector, enable, reset;
@@ -34,6 +35,15 @@ struct mock_qc { /* a queue engine context as QC_CMD_START loaded it */
     unsigned coal_loads;     /* QC_CMD_COAL (taken in any state) */
     unsigned state_reads;    /* QC_STATE reads in the current STOPPING or DRAINING */
     bool hold;               /* stays DRAINING while set (a read that never completes) */
+};
+
+/* The RSS fields as the RTL holds them: writes go to a staging copy, an RSS_CTRL write
+ * makes the staged copy (RSS_CTRL included) the active one. */
+#define MOCK_RSS_KEY_WORDS (VN_RSS_KEY_LEN / 4u)
+struct mock_rss {
+    uint32_t ctrl, unclass, mask;
+    uint32_t tbl[VN_RSS_TABLE_LEN];
+    uint32_t key[MOCK_RSS_KEY_WORDS];
 };
 
 struct mock_event {
@@ -71,6 +81,13 @@ struct mock {
     unsigned log_len;
     uint64_t cycles;
     unsigned core_resets; /* CORE_RESET_KEY written to CORE_RESET */
+    /* The receive filter's tables, stored by the RXF_MAC_HI and RXF_VLAN_DATA writes at
+     * the index last written (mock_power_on leaves garbage in them: the RTL's tables are
+     * not reset); RSS staged and active. */
+    uint32_t rxf_mac_lo[VN_RXF_MAC_ENTRIES], rxf_mac_hi[VN_RXF_MAC_ENTRIES];
+    uint32_t rxf_vlan[VN_RXF_VLAN_WORDS];
+    struct mock_rss rss_stage, rss;
+    unsigned rss_commits; /* RSS_CTRL writes */
 };
 
 /* The NOR flash behind FW_FLASH_*, as vn_flash: erase sets a sector to ones, program ANDs

@@ -14,8 +14,6 @@
 #define FILL 0xeeu
 #define NO_COAL (FEATURES_ALL & ~BIT(VN_F_NOTF_COAL))
 #define NO_VQ_COAL (FEATURES_ALL & ~BIT(VN_F_VQ_NOTF_COAL))
-#define LIVE_STATUS                                                                        \
-    (VN_STATUS_ACKNOWLEDGE | VN_STATUS_DRIVER | VN_STATUS_FEATURES_OK | VN_STATUS_DRIVER_OK)
 #define TX_SET VN_CTRL_NOTF_COAL_TX_SET
 #define RX_SET VN_CTRL_NOTF_COAL_RX_SET
 #define VQ_SET VN_CTRL_NOTF_COAL_VQ_SET

@@ -99,8 +99,9 @@ static void vq_pairs_set_err(void)
     static const struct { uint8_t cls, cmd; uint16_t pairs; } bad[] = {
         {VN_CTRL_CLASS_MQ, VN_CTRL_MQ_VQ_PAIRS_SET, 0},
         {VN_CTRL_CLASS_MQ, VN_CTRL_MQ_VQ_PAIRS_SET, MOCK_PAIRS + 1},
-        {VN_CTRL_CLASS_MQ, 1, 2}, /* RSS_CONFIG: not offered */
-        {0, 0, 1},                /* RX PROMISC: not offered */
+        {VN_CTRL_CLASS_MQ, VN_CTRL_MQ_RSS_CONFIG, 2}, /* 2 bytes of an rss_config */
+        {VN_CTRL_CLASS_RX, VN_CTRL_RX_PROMISC, 1},    /* a le16 where a u8 is due */
+        {9, 0, 1},                                    /* no such class */
     };
     setup(FEATURES_ALL, true);
     mock.regs[VN_FW_RX_QUEUE_PAIRS / 4] = 2;
@@ -112,7 +113,7 @@ static void vq_pairs_set_err(void)
         check_used((uint16_t)(i + 1), i, 0);
         CHECK(mock_reg(VN_FW_RX_QUEUE_PAIRS) == 2, "case %u: RX_QUEUE_PAIRS unchanged", i);
     }
-    CHECK_EQ(mock.msi_count, 4, "an interrupt each");
+    CHECK_EQ(mock.msi_count, 5, "an interrupt each");
     CHECK_EQ(status() & VN_STATUS_NEEDS_RESET, 0, "errors are answers, not resets");
 }
 
@@ -299,7 +300,7 @@ static void indirect_command(void)
 
 static void huge_lengths_answer_err(void)
 {
-    /* a readable descriptor claiming 4 GiB: firmware reads only what it keeps */
+    /* a readable descriptor claiming 4 GiB: a command too long to keep is not read */
     setup(FEATURES_ALL, true);
     mock_mem(buf(0), 2)[0] = VN_CTRL_CLASS_MQ;
     mock_mem(buf(0), 2)[1] = VN_CTRL_MQ_VQ_PAIRS_SET;
@@ -309,7 +310,7 @@ static void huge_lengths_answer_err(void)
     post(0);
     drv_kick(MOCK_CTRLQ);
     CHECK_EQ(mock_mem(buf(1), 1)[0], VN_CTRL_ERR, "ack");
-    CHECK_EQ(mock.fdma_faults, 0, "no access beyond the 64 bytes kept");
+    CHECK_EQ(mock.fdma_faults, 0, "nothing read of it");
     CHECK_EQ(status() & VN_STATUS_NEEDS_RESET, 0, "answered, not reset");
 }
 
@@ -329,6 +330,27 @@ static void reset_restarts_ring(void)
     drv_kick(MOCK_CTRLQ);
     CHECK_EQ(ack(0), VN_CTRL_OK, "ack after reset");
     check_used(1, 0, 0);
+}
+
+/* EVENT_IDX: avail_event follows what was consumed (the driver kicks past it); the
+ * NO_INTERRUPT flag is not the suppression then, so the message is sent */
+static void event_idx_avail_event(void)
+{
+    setup(FEATURES_ALL | BIT(VN_F_EVENT_IDX), true);
+    CHECK_EQ(mock_reg(VN_FW_DEV_CTRL) & VN_DEV_CTRL_EVENT_IDX, VN_DEV_CTRL_EVENT_IDX,
+             "DEV_CTRL.EVENT_IDX");
+    mock_put16(USED + 4 + 8u * QSIZE, 0xbeef);
+    mock_put16(AVAIL, VN_AVAIL_F_NO_INTERRUPT);
+    vq_pairs_cmd(0, VN_CTRL_CLASS_MQ, VN_CTRL_MQ_VQ_PAIRS_SET, 2);
+    vq_pairs_cmd(3, VN_CTRL_CLASS_MQ, VN_CTRL_MQ_VQ_PAIRS_SET, 3);
+    post(0);
+    post(3);
+    drv_kick(MOCK_CTRLQ);
+    CHECK_EQ(ack(0), VN_CTRL_OK, "first ack");
+    CHECK_EQ(ack(3), VN_CTRL_OK, "second ack");
+    check_used(2, 1, 3);
+    CHECK_EQ(mock_get16(USED + 4 + 8u * QSIZE), 2, "avail_event = the consumed index");
+    CHECK_EQ(mock.msi_count, 1, "a message despite NO_INTERRUPT");
 }
 
 int main(void)
@@ -352,5 +374,6 @@ int main(void)
     t_run("indirect_command", indirect_command);
     t_run("huge_lengths_answer_err", huge_lengths_answer_err);
     t_run("reset_restarts_ring", reset_restarts_ring);
+    t_run("event_idx_avail_event", event_idx_avail_event);
     return t_summary();
 }

@@ -8,8 +8,6 @@
 #define NEW_RING(q) (MOCK_MEM_BASE + 0x9000u + 0x800u * (q))
 #define QSIZE 256u
 #define NO_RESET (FEATURES_ALL & ~BIT(VN_F_RING_RESET))
-#define LIVE_STATUS                                                                        \
-    (VN_STATUS_ACKNOWLEDGE | VN_STATUS_DRIVER | VN_STATUS_FEATURES_OK | VN_STATUS_DRIVER_OK)
 
 static uint8_t status(void)
 {

@@ -11,6 +11,7 @@
 
 struct vn_net;
 struct vn_pci;
+struct vn_vq;
 
 #define VN_NET_ALL_PAIRS 0xffffffffu /* queue_pairs: every pair the device has */
 
@@ -30,6 +31,8 @@ struct vn_net_stats {
      * was none (a queued TX frame, a received RX frame; empty RX buffers are not
      * counted), and resets the device completed. */
     uint64_t reclaimed, reset_dropped, queue_resets;
+    /* Announce requests (GUEST_ANNOUNCE) acknowledged on a config interrupt. */
+    uint64_t announces;
 };
 
 VN_WUR int vn_net_open(struct vn_tr *tr, const struct vn_net_opts *opts, struct vn_net **out);
@@ -45,6 +48,8 @@ void vn_net_mac(const struct vn_net *n, uint8_t mac[6]);
 VN_WUR int vn_net_speed(struct vn_net *n, uint32_t *mbps, uint8_t *duplex);
 uint16_t vn_net_mtu(const struct vn_net *n);         /* NET_MTU_DEFAULT without F_MTU */
 uint16_t vn_net_link_status(const struct vn_net *n); /* virtio_net_config.status at open */
+/* Data queue vq's ring (NULL while reset), for tests that look at ring fields. */
+struct vn_vq *vn_net_vq(struct vn_net *n, unsigned vq);
 /* The virtio-pci layer under the driver, for tests that poke common cfg directly. */
 struct vn_pci *vn_net_pci(struct vn_net *n);
 
@@ -81,6 +86,38 @@ VN_WUR int vn_net_set_queue_coalesce(struct vn_net *n, unsigned vq, uint32_t max
                                      uint32_t max_usecs);
 VN_WUR int vn_net_get_queue_coalesce(struct vn_net *n, unsigned vq, uint32_t *max_packets,
                                      uint32_t *max_usecs);
+/* ---- receive filter, RSS, receive offloads (control queue, virtio 1.2 5.1.6.5) --------
+ * Each returns 0, -ENOTSUP when its feature was not negotiated (or there is no control
+ * queue), -EIO when the device answers VIRTIO_NET_ERR, -EINVAL for what the command cannot
+ * encode (or does not fit the driver's 1024-byte command buffer), -ETIMEDOUT when the
+ * device does not answer.  Values are otherwise passed on unchecked: the device judges. */
+/* RX class: cmd VN_CTRL_RX_PROMISC / ALLMULTI (CTRL_RX), ALLUNI / NOMULTI / NOUNI /
+ * NOBCAST (CTRL_RX_EXTRA); on 0 or 1.  Any other cmd (< 256) is sent too (CTRL_RX). */
+VN_WUR int vn_net_set_rx_mode(struct vn_net *n, unsigned cmd, int on);
+/* MAC TABLE_SET (CTRL_RX): the unicast and multicast addresses the filter takes. */
+VN_WUR int vn_net_set_mac_table(struct vn_net *n, const uint8_t (*uni)[6], unsigned nuni,
+                                const uint8_t (*multi)[6], unsigned nmulti);
+/* MAC ADDR_SET (CTRL_MAC_ADDR); vn_net_mac returns it afterwards. */
+VN_WUR int vn_net_set_mac_addr(struct vn_net *n, const uint8_t mac[6]);
+/* VLAN ADD (add != 0) or DEL of vid (CTRL_VLAN). */
+VN_WUR int vn_net_vlan(struct vn_net *n, int add, uint16_t vid);
+/* ANNOUNCE ACK (GUEST_ANNOUNCE).  The driver sends it itself when a config interrupt
+ * finds NET_S_ANNOUNCE (vn_net_poll, vn_net_wait with MSI-X; stats.announces). */
+VN_WUR int vn_net_announce_ack(struct vn_net *n);
+/* MQ RSS_CONFIG (RSS): entries table entries (receive queue pairs; mask entries - 1), the
+ * queue for frames without a hash, a key of key_len bytes; max_tx_vq is the pairs in
+ * use.  With RSS but not MQ, this is how pairs beyond the first get frames. */
+VN_WUR int vn_net_set_rss(struct vn_net *n, uint32_t hash_types, const uint16_t *table,
+                          unsigned entries, uint16_t unclassified, const uint8_t *key,
+                          unsigned key_len);
+/* MQ HASH_CONFIG (HASH_REPORT): hash reports without steering.  The driver does not
+ * negotiate HASH_REPORT yet (its data path has no 20-byte header): -ENOTSUP. */
+VN_WUR int vn_net_set_hash_config(struct vn_net *n, uint32_t hash_types, const uint8_t *key,
+                                  unsigned key_len);
+/* GUEST_OFFLOADS SET (CTRL_GUEST_OFFLOADS): bit n for each GUEST_* feature bit n to keep
+ * on; only negotiated ones are accepted by the device. */
+VN_WUR int vn_net_set_guest_offloads(struct vn_net *n, uint64_t mask);
+
 VN_WUR int vn_net_set_ring_sizes(struct vn_net *n, unsigned rx, unsigned tx, vn_net_reclaim_fn fn,
                                  void *ctx);
 /* vn_net_queue_reset without a callback, then vn_net_queue_enable at size (0: the device
@@ -103,6 +140,31 @@ VN_WUR int vn_net_tx(struct vn_net *n, unsigned qp, const void *frame, size_t le
 /* Take one received frame from pair qp (virtio header stripped); -EAGAIN when none,
  * -ENODEV while its queue is reset.  The buffer goes straight back to the device. */
 VN_WUR int vn_net_rx(struct vn_net *n, unsigned qp, void *buf, size_t cap, size_t *len);
+/* The same with the checksum offload (CSUM): the device sums the frame from csum_start to
+ * its end and stores the result at csum_start + csum_offset (the driver leaves the
+ * pseudo-header sum there).  -ENOTSUP without CSUM, -EINVAL for a field outside the
+ * frame.  o may be NULL. */
+struct vn_net_txo {
+    int needs_csum;
+    uint16_t csum_start, csum_offset;
+};
+VN_WUR int vn_net_tx_ex(struct vn_net *n, unsigned qp, const void *frame, size_t len,
+                        const struct vn_net_txo *o);
+/* vn_net_rx with what the header said: flags (DATA_VALID with GUEST_CSUM), and with
+ * HASH_REPORT the hash and its type (HASH_REPORT_*).  info may be NULL. */
+struct vn_net_rxi {
+    uint8_t flags;
+    uint32_t hash_value;
+    uint16_t hash_report;
+};
+VN_WUR int vn_net_rx_ex(struct vn_net *n, unsigned qp, void *buf, size_t cap, size_t *len,
+                        struct vn_net_rxi *info);
+/* The net header this driver and the device use: 12 bytes, 20 with HASH_REPORT. */
+unsigned vn_net_hdr_len(const struct vn_net *n);
+/* Every feature this driver can use (what it accepts with opts.features 0). */
+uint64_t vn_net_known_features(void);
+/* VQ_PAIRS_SET (MQ): steer by RX_QUEUE_PAIRS again after RSS (1..the pairs in use). */
+VN_WUR int vn_net_set_queue_pairs(struct vn_net *n, unsigned pairs);
 /* Reap TX completions and interrupts; returns 0 or -errno. Does not advance time. */
 VN_WUR int vn_net_poll(struct vn_net *n);
 /* Wait (device time) up to timeout_ns for an interrupt or, when polling, a delay. */

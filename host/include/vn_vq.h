@@ -59,6 +59,11 @@ unsigned vn_vq_used_pending(const struct vn_vq *vq);
 /* Ask the device not to interrupt (NO_INTERRUPT, or used_event far behind) or to
  * interrupt again.  vn_vq_enable_cb returns true when used elements arrived meanwhile. */
 void vn_vq_disable_cb(struct vn_vq *vq);
+/* EVENT_IDX rings, for tests: the device's avail_event, the driver's next used idx, and
+ * used_event set by hand (interrupt me once the used idx passes v). */
+uint16_t vn_vq_avail_event(const struct vn_vq *vq);
+uint16_t vn_vq_last_used(const struct vn_vq *vq);
+void vn_vq_set_used_event(struct vn_vq *vq, uint16_t v);
 bool vn_vq_enable_cb(struct vn_vq *vq);
 /* Chains the device holds (added and not yet returned). */
 unsigned vn_vq_inflight(const struct vn_vq *vq);

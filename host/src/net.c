@@ -14,26 +14,46 @@
 
 #define BIT64(n) (UINT64_C(1) << (n))
 
-/* Everything this driver knows how to use; later features join here. */
+/* Everything this driver knows how to use; later features join here.  Not yet CSUM,
+ * GUEST_CSUM or HASH_REPORT: they change the header and the checksum duties of the data
+ * path, which still sends and expects the plain 12-byte header with flags 0. */
 #define NET_KNOWN_FEATURES                                                                  \
     (BIT64(VN_F_VERSION_1) | BIT64(VN_F_ACCESS_PLATFORM) | BIT64(VN_F_MAC) |                 \
      BIT64(VN_F_STATUS) | BIT64(VN_F_MTU) | BIT64(VN_F_CTRL_VQ) | BIT64(VN_F_MQ) |             \
      BIT64(VN_F_RING_RESET) | BIT64(VN_F_MRG_RXBUF) | BIT64(VN_F_NOTF_COAL) |                  \
      BIT64(VN_F_VQ_NOTF_COAL) | BIT64(VN_F_INDIRECT_DESC) | BIT64(VN_F_SPEED_DUPLEX) |    \
-     BIT64(VN_F_NOTIFICATION_DATA))
+     BIT64(VN_F_NOTIFICATION_DATA) | BIT64(VN_F_CSUM) | BIT64(VN_F_GUEST_CSUM) |             \
+     BIT64(VN_F_HASH_REPORT) | BIT64(VN_F_CTRL_RX) | BIT64(VN_F_CTRL_RX_EXTRA) |     \
+     BIT64(VN_F_CTRL_VLAN) | BIT64(VN_F_CTRL_MAC_ADDR) | BIT64(VN_F_GUEST_ANNOUNCE) |      \
+     BIT64(VN_F_RSS) | BIT64(VN_F_CTRL_GUEST_OFFLOADS) | BIT64(VN_F_EVENT_IDX))
+
+/* Features that are only control-queue commands: nothing without CTRL_VQ (5.1.3.1). */
+#define NET_NEEDS_CTRL_VQ                                                                   \
+    (BIT64(VN_F_MQ) | BIT64(VN_F_NOTF_COAL) | BIT64(VN_F_VQ_NOTF_COAL) |                     \
+     BIT64(VN_F_CTRL_RX) | BIT64(VN_F_CTRL_RX_EXTRA) | BIT64(VN_F_CTRL_VLAN) |               \
+     BIT64(VN_F_CTRL_MAC_ADDR) | BIT64(VN_F_GUEST_ANNOUNCE) | BIT64(VN_F_RSS) |              \
+     BIT64(VN_F_HASH_REPORT) | BIT64(VN_F_CTRL_GUEST_OFFLOADS))
 
 /* The device drops frames above this (docs/architecture.md, vq_engines TX). */
 #define TX_MAX_FRAME 2048u
-#define TX_SLOT_LEN ((VN_NET_HDR_LEN + TX_MAX_FRAME + 63u) & ~63u)
-#define RX_BUF_DEFAULT 1526u /* 12-byte header + 1514-byte frame (5.1.6.3) */
+#define TX_SLOT_LEN ((VN_NET_HDR_HASH_LEN + TX_MAX_FRAME + 63u) & ~63u)
+#define RX_FRAME_DEFAULT 1514u /* the header + this: 1526 bytes (5.1.6.3), 1534 with HASH_REPORT */
 #define RX_BUF_MAX 65562u    /* header + the largest GSO frame (5.1.6.3) */
 #define CTRL_RING_SIZE 16u
-/* Control command buffer: class, command, le16 data; the ack byte lives apart so the
- * device-readable and device-writable parts never share a descriptor. */
-#define CTRL_CMD_LEN 4u
-#define CTRL_ACK_OFF 32u
-#define CTRL_REPLY_OFF 40u /* a command's reply data, before the ack in the writable part */
-#define CTRL_BUF_LEN 64u
+/* Control command buffer: class, command and data first (an RSS_CONFIG with a 128-entry
+ * table and a 40-byte key is 309 bytes, a MAC table of 100 addresses 610); the
+ * device-writable part lives apart so that the device-readable and device-writable parts
+ * never share a descriptor: a command's reply data, then the ack. */
+#define CTRL_CMD_MAX 1024u
+#define CTRL_REPLY_OFF CTRL_CMD_MAX
+#define CTRL_REPLY_MAX 32u
+#define CTRL_ACK_OFF (CTRL_REPLY_OFF + CTRL_REPLY_MAX)
+#define CTRL_BUF_LEN (CTRL_ACK_OFF + 64u)
+
+/* vn_tr_irq_wait reports vectors in a 64-bit mask: beyond that queues share vectors
+ * (vector 0 stays the config vector's alone). */
+#define NET_MAX_VECTORS 64u
+static uint16_t queue_vector(unsigned i) { return (uint16_t)(1 + i % (NET_MAX_VECTORS - 1)); }
 
 #define RESET_TIMEOUT_NS 10000000u /* 10 ms of device time */
 #define CTRL_TIMEOUT_NS 10000000u
@@ -60,6 +80,7 @@ struct vn_net {
     struct vn_pci pci;
     struct vn_net_opts opts;
     uint64_t dev_features, drv_features;
+    unsigned hdr_len; /* the net header: 12 bytes, 20 with HASH_REPORT (5.1.6) */
     unsigned max_pairs, pairs;
     struct net_q *q; /* 2 * pairs data queues: even RX, odd TX */
     bool has_ctrl;
@@ -242,11 +263,12 @@ static int ctrl_cmd_reply(struct vn_net *n, uint8_t cls, uint8_t cmd, const void
 
     if (!n->has_ctrl)
         return -ENOTSUP;
-    if (2 + len > CTRL_ACK_OFF || CTRL_REPLY_OFF + rlen > CTRL_BUF_LEN)
+    if (2 + (size_t)len > CTRL_CMD_MAX || rlen > CTRL_REPLY_MAX)
         return -EINVAL;
     b[0] = cls;
     b[1] = cmd;
-    memcpy(b + 2, data, len);
+    if (len)
+        memcpy(b + 2, data, len);
     b[CTRL_ACK_OFF] = 0xff; /* neither OK nor ERR: shows whether the device wrote it */
     memset(b + CTRL_REPLY_OFF, 0, rlen);
     struct vn_vq_seg out = {n->ctrl_buf.iova, 2 + len};
@@ -288,10 +310,22 @@ static int ctrl_cmd(struct vn_net *n, uint8_t cls, uint8_t cmd, const void *data
     return ctrl_cmd_reply(n, cls, cmd, data, len, NULL, 0);
 }
 
+static void put_le16(unsigned char *p, uint16_t v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+}
+
 static void put_le32(unsigned char *p, uint32_t v)
 {
     for (unsigned i = 0; i < 4; i++)
         p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put_le64(unsigned char *p, uint64_t v)
+{
+    put_le32(p, (uint32_t)v);
+    put_le32(p + 4, (uint32_t)(v >> 32));
 }
 
 static uint32_t get_le32(const unsigned char *p)
@@ -339,6 +373,129 @@ int vn_net_get_queue_coalesce(struct vn_net *n, unsigned vq, uint32_t *max_packe
     return 0;
 }
 
+/* ---- receive filter, RSS, receive offloads (5.1.6.5.1 to 5.1.6.5.7) -----------------
+ * Values are passed on as given: whether they are acceptable is the device's to say
+ * (-EIO), which is what a test driver needs.  Only what cannot be encoded is -EINVAL. */
+
+int vn_net_set_rx_mode(struct vn_net *n, unsigned cmd, int on)
+{
+    unsigned char v = on ? 1 : 0;
+    /* ALLUNI..NOBCAST came with CTRL_RX_EXTRA; the class, and a command the driver does
+     * not know (sent all the same: the device answers it), with CTRL_RX */
+    bool extra = cmd >= VN_CTRL_RX_ALLUNI && cmd <= VN_CTRL_RX_NOBCAST;
+
+    if (cmd > 0xffu)
+        return -EINVAL;
+    if (!has(n->drv_features, extra ? VN_F_CTRL_RX_EXTRA : VN_F_CTRL_RX))
+        return -ENOTSUP;
+    return ctrl_cmd(n, VN_CTRL_CLASS_RX, (uint8_t)cmd, &v, 1);
+}
+
+int vn_net_set_mac_table(struct vn_net *n, const uint8_t (*uni)[6], unsigned nuni,
+                         const uint8_t (*multi)[6], unsigned nmulti)
+{
+    unsigned char b[CTRL_CMD_MAX];
+    size_t len = 8 + 6 * ((size_t)nuni + nmulti);
+
+    if (!has(n->drv_features, VN_F_CTRL_RX))
+        return -ENOTSUP;
+    if (2 + len > CTRL_CMD_MAX || (nuni && !uni) || (nmulti && !multi))
+        return -EINVAL;
+    /* le32 entries and the unicast addresses, then the same for multicast (5.1.6.5.2) */
+    put_le32(b, nuni);
+    if (nuni)
+        memcpy(b + 4, uni, 6 * (size_t)nuni);
+    put_le32(b + 4 + 6 * (size_t)nuni, nmulti);
+    if (nmulti)
+        memcpy(b + 8 + 6 * (size_t)nuni, multi, 6 * (size_t)nmulti);
+    return ctrl_cmd(n, VN_CTRL_CLASS_MAC, VN_CTRL_MAC_TABLE_SET, b, (unsigned)len);
+}
+
+int vn_net_set_mac_addr(struct vn_net *n, const uint8_t mac[6])
+{
+    int rc;
+
+    if (!has(n->drv_features, VN_F_CTRL_MAC_ADDR))
+        return -ENOTSUP;
+    if ((rc = ctrl_cmd(n, VN_CTRL_CLASS_MAC, VN_CTRL_MAC_ADDR_SET, mac, 6)))
+        return rc;
+    /* the device's config mac field holds it too now (5.1.6.5.2.1) */
+    memcpy(n->mac, mac, sizeof n->mac);
+    return 0;
+}
+
+int vn_net_vlan(struct vn_net *n, int add, uint16_t vid)
+{
+    unsigned char d[2];
+
+    if (!has(n->drv_features, VN_F_CTRL_VLAN))
+        return -ENOTSUP;
+    put_le16(d, vid);
+    return ctrl_cmd(n, VN_CTRL_CLASS_VLAN, add ? VN_CTRL_VLAN_ADD : VN_CTRL_VLAN_DEL, d,
+                    sizeof d);
+}
+
+int vn_net_announce_ack(struct vn_net *n)
+{
+    if (!has(n->drv_features, VN_F_GUEST_ANNOUNCE))
+        return -ENOTSUP;
+    return ctrl_cmd(n, VN_CTRL_CLASS_ANNOUNCE, VN_CTRL_ANNOUNCE_ACK, NULL, 0);
+}
+
+int vn_net_set_rss(struct vn_net *n, uint32_t hash_types, const uint16_t *table,
+                   unsigned entries, uint16_t unclassified, const uint8_t *key,
+                   unsigned key_len)
+{
+    unsigned char b[CTRL_CMD_MAX];
+
+    if (!has(n->drv_features, VN_F_RSS))
+        return -ENOTSUP;
+    /* the mask is entries - 1 in a le16, the key length a u8 */
+    if (entries == 0 || entries > 0x10000u || !table || key_len > 0xffu || (key_len && !key) ||
+        2 + 8 + 2 * (size_t)entries + 3 + key_len > CTRL_CMD_MAX)
+        return -EINVAL;
+    /* virtio_net_rss_config (5.1.6.5.7.1) */
+    put_le32(b, hash_types);
+    put_le16(b + 4, (uint16_t)(entries - 1));
+    put_le16(b + 6, unclassified);
+    for (unsigned i = 0; i < entries; i++)
+        put_le16(b + 8 + 2 * i, table[i]);
+    unsigned char *tail = b + 8 + 2 * entries;
+    put_le16(tail, (uint16_t)n->pairs); /* max_tx_vq: the transmit queues in use */
+    tail[2] = (unsigned char)key_len;
+    if (key_len)
+        memcpy(tail + 3, key, key_len);
+    return ctrl_cmd(n, VN_CTRL_CLASS_MQ, VN_CTRL_MQ_RSS_CONFIG, b,
+                    (unsigned)(tail + 3 + key_len - b));
+}
+
+int vn_net_set_hash_config(struct vn_net *n, uint32_t hash_types, const uint8_t *key,
+                           unsigned key_len)
+{
+    unsigned char b[13 + 0xff] = {0};
+
+    if (!has(n->drv_features, VN_F_HASH_REPORT))
+        return -ENOTSUP;
+    if (key_len > 0xffu || (key_len && !key))
+        return -EINVAL;
+    /* virtio_net_hash_config: le32 hash_types, le16 reserved[4] (0), u8 hash_key_length */
+    put_le32(b, hash_types);
+    b[12] = (unsigned char)key_len;
+    if (key_len)
+        memcpy(b + 13, key, key_len);
+    return ctrl_cmd(n, VN_CTRL_CLASS_MQ, VN_CTRL_MQ_HASH_CONFIG, b, 13 + key_len);
+}
+
+int vn_net_set_guest_offloads(struct vn_net *n, uint64_t mask)
+{
+    unsigned char d[8];
+
+    if (!has(n->drv_features, VN_F_CTRL_GUEST_OFFLOADS))
+        return -ENOTSUP;
+    put_le64(d, mask);
+    return ctrl_cmd(n, VN_CTRL_CLASS_GUEST_OFFLOADS, VN_CTRL_GUEST_OFFLOADS_SET, d, sizeof d);
+}
+
 /* ---- bring-up ----------------------------------------------------------------------- */
 
 static int negotiate(struct vn_net *n)
@@ -358,20 +515,31 @@ static int negotiate(struct vn_net *n)
                (unsigned long long)n->dev_features);
         return -ENOTSUP;
     }
-    if (has(n->drv_features, VN_F_MQ) && !has(n->drv_features, VN_F_CTRL_VQ))
-        n->drv_features &= ~BIT64(VN_F_MQ); /* MQ depends on CTRL_VQ (5.1.3.1) */
+    if (!has(n->drv_features, VN_F_CTRL_VQ))
+        n->drv_features &= ~NET_NEEDS_CTRL_VQ; /* they depend on CTRL_VQ (5.1.3.1) */
+    n->hdr_len = has(n->drv_features, VN_F_HASH_REPORT) ? VN_NET_HDR_HASH_LEN : VN_NET_HDR_LEN;
+    if (!n->opts.rx_buf_len)
+        n->opts.rx_buf_len = n->hdr_len + RX_FRAME_DEFAULT;
+    if (n->opts.rx_buf_len <= n->hdr_len) {
+        vn_log(VN_LOG_ERR, "net: rx_buf_len %u does not exceed the %u-byte header",
+               n->opts.rx_buf_len, n->hdr_len);
+        return -EINVAL;
+    }
     if (has(n->drv_features, VN_F_CTRL_VQ) && !has(n->drv_features, VN_F_MQ) &&
-        has(n->dev_features, VN_F_MQ)) {
-        /* Without MQ the control queue is index 2, which on a device with more pairs is
-         * a data queue: vionic refuses that set (docs/architecture.md), so do without
-         * the control queue.  Device config is readable before FEATURES_OK (2.5.2). */
+        !has(n->drv_features, VN_F_RSS) &&
+        (has(n->dev_features, VN_F_MQ) || has(n->dev_features, VN_F_RSS))) {
+        /* Without MQ or RSS the control queue is index 2, which on a device with more
+         * pairs is a data queue: vionic refuses that set (docs/architecture.md), so do
+         * without the control queue.  Device config is readable before FEATURES_OK
+         * (2.5.2). */
         uint32_t max;
         if ((rc = vn_pci_device_read(p, VN_DEVICE_NET_MAX_VIRTQUEUE_PAIRS,
                                      VN_DEVICE_NET_MAX_VIRTQUEUE_PAIRS_SIZE, &max)))
             return rc;
         if (max > 1) {
-            vn_log(VN_LOG_INFO, "net: CTRL_VQ dropped with MQ (device has %u pairs)", max);
-            n->drv_features &= ~BIT64(VN_F_CTRL_VQ);
+            vn_log(VN_LOG_INFO, "net: CTRL_VQ dropped with MQ and RSS (device has %u pairs)",
+                   max);
+            n->drv_features &= ~(BIT64(VN_F_CTRL_VQ) | NET_NEEDS_CTRL_VQ);
         }
     }
     if ((rc = vn_pci_write_driver_features(p, n->drv_features)) ||
@@ -398,7 +566,8 @@ static int read_config(struct vn_net *n)
     int rc;
 
     n->max_pairs = 1;
-    if (has(n->drv_features, VN_F_MQ)) {
+    /* the control queue is at 2 * max_virtqueue_pairs with either (5.1.2) */
+    if (has(n->drv_features, VN_F_MQ) || has(n->drv_features, VN_F_RSS)) {
         if ((rc = vn_pci_device_read(p, VN_DEVICE_NET_MAX_VIRTQUEUE_PAIRS,
                                      VN_DEVICE_NET_MAX_VIRTQUEUE_PAIRS_SIZE, &v)))
             return rc;
@@ -438,11 +607,12 @@ static int setup_data_queue(struct vn_net *n, unsigned i, unsigned size)
     int rc;
 
     q->index = (uint16_t)i;
-    q->vector = n->msix ? (uint16_t)(1 + i) : (uint16_t)VN_MSIX_NO_VECTOR;
+    q->vector = n->msix ? queue_vector(i) : (uint16_t)VN_MSIX_NO_VECTOR;
     if (!size)
         size = q->max_size;
     if ((rc = check_size(i, size, q->max_size)) ||
-        (rc = vn_vq_create(n->tr, size, false, &q->vq)) || (rc = use_indirect(n, q)) ||
+        (rc = vn_vq_create(n->tr, size, has(n->drv_features, VN_F_EVENT_IDX), &q->vq)) ||
+        (rc = use_indirect(n, q)) ||
         (rc = alloc_bufs(n, q, tx ? TX_SLOT_LEN : n->opts.rx_buf_len, tx)))
         return rc;
     if (!n->opts.use_irq)
@@ -499,10 +669,10 @@ static int setup_queues(struct vn_net *n)
     if (n->has_ctrl) {
         struct net_q *q = &n->ctrl;
         q->index = (uint16_t)ctrl_index;
-        q->vector = n->msix ? (uint16_t)(1 + nq) : (uint16_t)VN_MSIX_NO_VECTOR;
+        q->vector = n->msix ? queue_vector(nq) : (uint16_t)VN_MSIX_NO_VECTOR;
         if ((rc = queue_max(n, q->index, &q->max_size)) ||
             (rc = vn_vq_create(n->tr, q->max_size < CTRL_RING_SIZE ? q->max_size : CTRL_RING_SIZE,
-                               false, &q->vq)) ||
+                               has(n->drv_features, VN_F_EVENT_IDX), &q->vq)) ||
             (rc = use_indirect(n, q)))
             return rc;
         vn_vq_disable_cb(q->vq); /* the driver polls for control answers */
@@ -549,9 +719,7 @@ int vn_net_open(struct vn_tr *tr, const struct vn_net_opts *opts, struct vn_net 
         return -ENOMEM;
     n->tr = tr;
     n->opts = opts ? *opts : defaults;
-    if (!n->opts.rx_buf_len)
-        n->opts.rx_buf_len = RX_BUF_DEFAULT;
-    if (n->opts.rx_buf_len <= VN_NET_HDR_LEN || n->opts.rx_buf_len > RX_BUF_MAX) {
+    if (n->opts.rx_buf_len && (n->opts.rx_buf_len <= VN_NET_HDR_LEN || n->opts.rx_buf_len > RX_BUF_MAX)) {
         vn_log(VN_LOG_ERR, "net: rx_buf_len %u outside %u..%u", n->opts.rx_buf_len,
                VN_NET_HDR_LEN + 1, RX_BUF_MAX);
         free(n);
@@ -580,12 +748,16 @@ int vn_net_open(struct vn_tr *tr, const struct vn_net_opts *opts, struct vn_net 
               : n->opts.queue_pairs ? n->opts.queue_pairs : 1;
     if (n->pairs > n->max_pairs) {
         vn_log(VN_LOG_ERR, "net: %u queue pairs asked, device allows %u%s", n->pairs,
-               n->max_pairs, has(n->drv_features, VN_F_MQ) ? "" : " (MQ not negotiated)");
+               n->max_pairs,
+               has(n->drv_features, VN_F_MQ) || has(n->drv_features, VN_F_RSS)
+                   ? ""
+                   : " (MQ and RSS not negotiated)");
         rc = -EINVAL;
         n->pairs = 0;
         goto fail;
     }
-    if ((rc = setup_irqs(n, 1 + 2 * n->pairs + (n->has_ctrl ? 1 : 0))) ||
+    unsigned nvec = 1 + 2 * n->pairs + (n->has_ctrl ? 1 : 0);
+    if ((rc = setup_irqs(n, nvec < NET_MAX_VECTORS ? nvec : NET_MAX_VECTORS)) ||
         (rc = setup_queues(n)) || (rc = vn_pci_add_status(p, VN_STATUS_DRIVER_OK)))
         goto fail;
     uint8_t st;
@@ -600,7 +772,9 @@ int vn_net_open(struct vn_tr *tr, const struct vn_net_opts *opts, struct vn_net 
     for (unsigned qp = 0; qp < n->pairs; qp++)
         if ((rc = kick(n, rxq(n, qp))))
             goto fail;
-    if (n->pairs > 1) {
+    /* With RSS alone there is no VQ_PAIRS_SET: receiveq1 only until the caller gives a
+     * table (vn_net_set_rss; 5.1.2). */
+    if (n->pairs > 1 && has(n->drv_features, VN_F_MQ)) {
         uint8_t d[2] = {(uint8_t)n->pairs, (uint8_t)(n->pairs >> 8)}; /* le16 */
         if ((rc = ctrl_cmd(n, VN_CTRL_CLASS_MQ, VN_CTRL_MQ_VQ_PAIRS_SET, d, sizeof d)))
             goto fail;
@@ -652,14 +826,15 @@ struct reclaim {
 static void reclaim_one(struct reclaim *r, void *cookie, uint32_t ulen, int used)
 {
     struct net_q *q = r->q;
-    const unsigned char *frame = (const unsigned char *)cookie + VN_NET_HDR_LEN;
+    const unsigned hl = r->n->hdr_len;
+    const unsigned char *frame = (const unsigned char *)cookie + hl;
     size_t len = 0;
     bool data = true;
 
     if (q->index & 1)
         len = q->tx_len[slot_of(q, cookie)];
-    else if (used && ulen > VN_NET_HDR_LEN)
-        len = ulen - VN_NET_HDR_LEN;
+    else if (used && ulen > hl)
+        len = ulen - hl;
     else { /* handed back empty: to its owner it never held a frame */
         used = 0;
         data = false;
@@ -676,12 +851,13 @@ static void reclaim_one(struct reclaim *r, void *cookie, uint32_t ulen, int used
  * would have; its continuation buffers need no reclaiming of their own. */
 static void reclaim_merged(struct reclaim *r, void *cookie, uint32_t ulen, unsigned nb)
 {
-    size_t cap = RX_BUF_MAX, flen = ulen - VN_NET_HDR_LEN;
+    const unsigned hl = r->n->hdr_len;
+    size_t cap = RX_BUF_MAX, flen = ulen - hl;
     unsigned char *tmp = malloc(cap);
     int rc = 0;
 
     if (tmp) {
-        memcpy(tmp, (unsigned char *)cookie + VN_NET_HDR_LEN, flen < cap ? flen : cap);
+        memcpy(tmp, (unsigned char *)cookie + hl, flen < cap ? flen : cap);
         for (unsigned i = 1; i < nb && !rc; i++) {
             if ((rc = vn_vq_get_used(r->q->vq, &ulen, &cookie, NULL)) == 0) {
                 if (flen < cap)
@@ -721,9 +897,9 @@ static void reclaim_all(struct reclaim *r)
      * order). */
     while ((rc = vn_vq_get_used(r->q->vq, &ulen, &cookie, NULL)) == 0) {
         unsigned nb = 1;
-        if (empty && !(r->q->index & 1) && ulen <= VN_NET_HDR_LEN && nempty < size)
+        if (empty && !(r->q->index & 1) && ulen <= r->n->hdr_len && nempty < size)
             empty[nempty++] = cookie;
-        else if (!(r->q->index & 1) && ulen > VN_NET_HDR_LEN &&
+        else if (!(r->q->index & 1) && ulen > r->n->hdr_len &&
                  (nb = rx_nbufs(r->n, cookie)) > 1)
             reclaim_merged(r, cookie, ulen, nb);
         else
@@ -905,6 +1081,10 @@ int vn_net_speed(struct vn_net *n, uint32_t *mbps, uint8_t *duplex)
 }
 uint16_t vn_net_link_status(const struct vn_net *n) { return n->link_status; }
 struct vn_pci *vn_net_pci(struct vn_net *n) { return &n->pci; }
+struct vn_vq *vn_net_vq(struct vn_net *n, unsigned vq)
+{
+    return vq < 2 * n->pairs && !n->q[vq].reset ? n->q[vq].vq : NULL;
+}
 void vn_net_get_stats(const struct vn_net *n, struct vn_net_stats *st) { *st = n->st; }
 
 unsigned vn_net_ring_size(const struct vn_net *n, unsigned vq)
@@ -926,12 +1106,25 @@ unsigned vn_net_tx_inflight(const struct vn_net *n, unsigned qp)
 
 int vn_net_tx(struct vn_net *n, unsigned qp, const void *frame, size_t len)
 {
+    return vn_net_tx_ex(n, qp, frame, len, NULL);
+}
+
+int vn_net_tx_ex(struct vn_net *n, unsigned qp, const void *frame, size_t len,
+                 const struct vn_net_txo *o)
+{
     int rc;
 
     if (qp >= n->pairs || !frame || len == 0)
         return -EINVAL;
     if (len > TX_MAX_FRAME)
         return -EMSGSIZE;
+    if (o && o->needs_csum) {
+        /* 5.1.6.2: only with CSUM, and the checksum field inside the frame */
+        if (!has(n->drv_features, VN_F_CSUM))
+            return -ENOTSUP;
+        if ((size_t)o->csum_start + o->csum_offset + 2 > len)
+            return -EINVAL;
+    }
     struct net_q *q = txq(n, qp);
     if (q->reset)
         return -ENODEV;
@@ -947,15 +1140,24 @@ int vn_net_tx(struct vn_net *n, unsigned qp, const void *frame, size_t len)
     unsigned slot = q->free_slots[--q->n_free_slots];
     unsigned char *b = (unsigned char *)q->bufs.va + (size_t)slot * q->slot_len;
     uint64_t iova = q->bufs.iova + (uint64_t)slot * q->slot_len;
-    /* No offloads negotiated: flags 0, GSO_NONE, num_buffers unused on TX. */
-    memset(b, 0, VN_NET_HDR_LEN);
-    memcpy(b + VN_NET_HDR_LEN, frame, len);
+    const unsigned hl = n->hdr_len;
+    /* GSO_NONE; NEEDS_CSUM with its start and offset when asked; num_buffers and the
+     * hash fields are unused on TX */
+    memset(b, 0, hl);
+    if (o && o->needs_csum) {
+        b[0] = VN_NET_HDR_F_NEEDS_CSUM;
+        b[6] = (unsigned char)o->csum_start;
+        b[7] = (unsigned char)(o->csum_start >> 8);
+        b[8] = (unsigned char)o->csum_offset;
+        b[9] = (unsigned char)(o->csum_offset >> 8);
+    }
+    memcpy(b + hl, frame, len);
     struct vn_vq_seg seg[2];
     if (ndesc == 1) {
-        seg[0] = (struct vn_vq_seg){iova, (uint32_t)(VN_NET_HDR_LEN + len)};
+        seg[0] = (struct vn_vq_seg){iova, (uint32_t)(hl + len)};
     } else {
-        seg[0] = (struct vn_vq_seg){iova, VN_NET_HDR_LEN};
-        seg[1] = (struct vn_vq_seg){iova + VN_NET_HDR_LEN, (uint32_t)len};
+        seg[0] = (struct vn_vq_seg){iova, hl};
+        seg[1] = (struct vn_vq_seg){iova + hl, (uint32_t)len};
     }
     if ((rc = vn_vq_add(q->vq, seg, ndesc, NULL, 0, b, NULL))) {
         q->free_slots[q->n_free_slots++] = slot;
@@ -994,6 +1196,12 @@ static int rx_gather(struct net_q *q, unsigned nb, unsigned char *buf,
 
 int vn_net_rx(struct vn_net *n, unsigned qp, void *buf, size_t cap, size_t *len)
 {
+    return vn_net_rx_ex(n, qp, buf, cap, len, NULL);
+}
+
+int vn_net_rx_ex(struct vn_net *n, unsigned qp, void *buf, size_t cap, size_t *len,
+                 struct vn_net_rxi *info)
+{
     uint32_t ulen;
     void *cookie;
     int rc;
@@ -1005,19 +1213,31 @@ int vn_net_rx(struct vn_net *n, unsigned qp, void *buf, size_t cap, size_t *len)
         return -ENODEV;
     if (!q->vq)
         return -EIO;
+    const unsigned hl = n->hdr_len;
     for (;;) {
         if ((rc = vn_vq_get_used(q->vq, &ulen, &cookie, NULL)))
             return rc;
         unsigned slot = slot_of(q, cookie);
-        if (ulen <= VN_NET_HDR_LEN) {
+        if (ulen <= hl) {
             /* A chain handed back unused (frame too big for it): recycle and go on. */
             if ((rc = rx_post(q, slot)) || (rc = kick(n, q)))
                 return rc;
             continue;
         }
-        size_t flen = ulen - VN_NET_HDR_LEN;
+        const unsigned char *h = cookie;
+        if (info) {
+            info->flags = h[0];
+            info->hash_value = 0;
+            info->hash_report = 0;
+            if (hl == VN_NET_HDR_HASH_LEN) {
+                info->hash_value = (uint32_t)h[12] | (uint32_t)h[13] << 8 |
+                                   (uint32_t)h[14] << 16 | (uint32_t)h[15] << 24;
+                info->hash_report = (uint16_t)(h[16] | h[17] << 8);
+            }
+        }
+        size_t flen = ulen - hl;
         unsigned nb = rx_nbufs(n, cookie);
-        memcpy(buf, (unsigned char *)cookie + VN_NET_HDR_LEN, flen < cap ? flen : cap);
+        memcpy(buf, (unsigned char *)cookie + hl, flen < cap ? flen : cap);
         if ((rc = rx_post(q, slot)))
             return rc;
         if (nb > 1 && (rc = rx_gather(q, nb, buf, cap, &flen)))
@@ -1029,6 +1249,38 @@ int vn_net_rx(struct vn_net *n, unsigned qp, void *buf, size_t cap, size_t *len)
             return rc;
         return flen > cap ? -EMSGSIZE : 0;
     }
+}
+
+unsigned vn_net_hdr_len(const struct vn_net *n) { return n->hdr_len; }
+uint64_t vn_net_known_features(void) { return NET_KNOWN_FEATURES; }
+
+int vn_net_set_queue_pairs(struct vn_net *n, unsigned pairs)
+{
+    uint8_t d[2] = {(uint8_t)pairs, (uint8_t)(pairs >> 8)};
+
+    if (!has(n->drv_features, VN_F_MQ))
+        return -ENOTSUP;
+    if (pairs < 1 || pairs > n->pairs)
+        return -EINVAL;
+    return ctrl_cmd(n, VN_CTRL_CLASS_MQ, VN_CTRL_MQ_VQ_PAIRS_SET, d, sizeof d);
+}
+
+/* GUEST_ANNOUNCE (5.1.6.5.4): a config change with ANNOUNCE set asks the driver to
+ * announce itself; this driver has nothing to announce and just acknowledges, which
+ * clears the bit. */
+static int check_announce(struct vn_net *n)
+{
+    uint32_t v;
+    int rc;
+
+    if (!has(n->drv_features, VN_F_GUEST_ANNOUNCE) || !has(n->drv_features, VN_F_STATUS))
+        return 0;
+    if ((rc = vn_pci_device_read(&n->pci, VN_DEVICE_NET_STATUS, VN_DEVICE_NET_STATUS_SIZE, &v)))
+        return rc;
+    if (!(v & VN_NET_S_ANNOUNCE))
+        return 0;
+    n->st.announces++;
+    return vn_net_announce_ack(n);
 }
 
 static int check_config_irq(struct vn_net *n, uint64_t fired)
@@ -1045,7 +1297,7 @@ static int check_config_irq(struct vn_net *n, uint64_t fired)
         vn_log(VN_LOG_ERR, "net: device needs reset (status 0x%02x)", st);
         return -EIO;
     }
-    return 0;
+    return check_announce(n);
 }
 
 int vn_net_poll(struct vn_net *n)

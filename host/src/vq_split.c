@@ -179,6 +179,14 @@ void vn_vq_destroy(struct vn_vq *vq)
 
 unsigned vn_vq_size(const struct vn_vq *vq) { return vq->size; }
 uint16_t vn_vq_avail_idx(const struct vn_vq *vq) { return vq->avail_shadow; }
+uint16_t vn_vq_avail_event(const struct vn_vq *vq) { return *vq->avail_event; }
+uint16_t vn_vq_last_used(const struct vn_vq *vq) { return vq->last_used; }
+
+void vn_vq_set_used_event(struct vn_vq *vq, uint16_t v)
+{
+    *vq->used_event = v;
+    atomic_thread_fence(memory_order_seq_cst);
+}
 unsigned vn_vq_num_free(const struct vn_vq *vq) { return vq->num_free; }
 unsigned vn_vq_inflight(const struct vn_vq *vq) { return vq->inflight; }
 uint64_t vn_vq_desc_iova(const struct vn_vq *vq) { return vq->mem.iova; }

@@ -39,7 +39,8 @@ static struct mdev {
     int reset_hangs; /* queue_reset never completes */
     uint8_t ctrl_ack;
     unsigned ctrl_cmds;
-    uint8_t last_ctrl[8];
+    uint8_t last_ctrl[1024];
+    unsigned last_ctrl_len, last_ctrl_segs; /* readable bytes and descriptors */
     uint8_t status_log[64];
     unsigned nstatus;
     unsigned kicks_before_driver_ok;
@@ -114,6 +115,7 @@ static void dev_ctrl(void)
     while (mock_ring_pop(&q->ring, &head, seg, &n) == 0) {
         unsigned got = 0;
         uint8_t *ack = NULL;
+        dev.last_ctrl_segs = 0;
         for (unsigned i = 0; i < n; i++) {
             uint8_t *b = mock_iova_va(&mock, seg[i].addr, seg[i].len);
             if (!b)
@@ -122,10 +124,17 @@ static void dev_ctrl(void)
                 ack = b;
                 continue;
             }
+            dev.last_ctrl_segs++;
             for (unsigned k = 0; k < seg[i].len && got < sizeof dev.last_ctrl; k++)
                 dev.last_ctrl[got++] = b[k];
         }
+        dev.last_ctrl_len = got;
         dev.ctrl_cmds++;
+        /* ANNOUNCE_ACK clears ANNOUNCE (5.1.6.5.4) */
+        if (got == 2 && dev.last_ctrl[0] == VN_CTRL_CLASS_ANNOUNCE && dev.ctrl_ack == VN_CTRL_OK) {
+            uint32_t st = mock_get(mock.bar0, VN_DEVICE_BASE + VN_DEVICE_NET_STATUS, 2);
+            mock_put(mock.bar0, VN_DEVICE_BASE + VN_DEVICE_NET_STATUS, 2, st & ~VN_NET_S_ANNOUNCE);
+        }
         if (ack)
             *ack = dev.ctrl_ack;
         mock_ring_push(&q->ring, head, ack ? 1 : 0);
@@ -235,7 +244,7 @@ static void dev_init(void)
     dev_reset();
     dev.offered = BIT64(VN_F_VERSION_1) | BIT64(VN_F_ACCESS_PLATFORM) | BIT64(VN_F_MAC) |
                   BIT64(VN_F_STATUS) | BIT64(VN_F_MTU) | BIT64(VN_F_CTRL_VQ) | BIT64(VN_F_MQ) |
-                  BIT64(VN_F_EVENT_IDX) | BIT64(VN_F_INDIRECT_DESC) | BIT64(VN_F_RING_RESET);
+                  BIT64(VN_F_RING_PACKED) | BIT64(VN_F_INDIRECT_DESC) | BIT64(VN_F_RING_RESET);
     dev.ctrl_ack = VN_CTRL_OK;
     mock_put(c, VN_CFG_VENDOR_ID, 2, VN_PCI_VENDOR_ID);
     mock_put(c, VN_CFG_DEVICE_ID, 2, VN_PCI_DEVICE_ID);
@@ -1019,6 +1028,183 @@ static void test_set_ring_sizes(void)
     CHECK_EQ(mock_tr_fini(&mock), 0);
 }
 
+#define NEW_CTRL_FEATURES                                                                  \
+    (BIT64(VN_F_CTRL_RX) | BIT64(VN_F_CTRL_RX_EXTRA) | BIT64(VN_F_CTRL_VLAN) |               \
+     BIT64(VN_F_CTRL_MAC_ADDR) | BIT64(VN_F_GUEST_ANNOUNCE) | BIT64(VN_F_RSS) |              \
+     BIT64(VN_F_CTRL_GUEST_OFFLOADS))
+#define DATAPATH_FEATURES (BIT64(VN_F_CSUM) | BIT64(VN_F_GUEST_CSUM) | BIT64(VN_F_HASH_REPORT))
+
+/* The command the device saw last: class, command, data. */
+static void check_last(uint8_t cls, uint8_t cmd, const uint8_t *data, unsigned len)
+{
+    CHECK_EQ(dev.last_ctrl_len, 2 + len);
+    CHECK_EQ(dev.last_ctrl[0], cls);
+    CHECK_EQ(dev.last_ctrl[1], cmd);
+    CHECK(len == 0 || memcmp(dev.last_ctrl + 2, data, len) == 0);
+}
+
+static void test_ctrl_commands(void)
+{
+    struct vn_net *n;
+    struct vn_net_opts o = {.ring_size = 16, .queue_pairs = 2, .use_irq = 1};
+
+    dev_init();
+    dev.offered |= NEW_CTRL_FEATURES | DATAPATH_FEATURES;
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), 0);
+    if (!n)
+        return;
+    /* all it knows: the control-queue features and those that change the header */
+    CHECK_EQ(vn_net_driver_features(n) & NEW_CTRL_FEATURES, NEW_CTRL_FEATURES);
+    CHECK_EQ(vn_net_driver_features(n) & DATAPATH_FEATURES, DATAPATH_FEATURES);
+    CHECK_EQ(vn_net_hdr_len(n), VN_NET_HDR_HASH_LEN);
+    unsigned cmds = dev.ctrl_cmds; /* VQ_PAIRS_SET at open */
+
+    static const uint8_t on[1] = {1}, off[1] = {0};
+    CHECK_EQ(vn_net_set_rx_mode(n, VN_CTRL_RX_PROMISC, 0), 0);
+    check_last(VN_CTRL_CLASS_RX, VN_CTRL_RX_PROMISC, off, 1);
+    CHECK_EQ(vn_net_set_rx_mode(n, VN_CTRL_RX_NOBCAST, 5), 0);
+    check_last(VN_CTRL_CLASS_RX, VN_CTRL_RX_NOBCAST, on, 1);
+    CHECK_EQ(vn_net_set_rx_mode(n, 42, 1), 0); /* sent: the device judges (this one says OK) */
+    check_last(VN_CTRL_CLASS_RX, 42, on, 1);
+    CHECK_EQ(vn_net_set_rx_mode(n, 0x100, 1), -EINVAL);
+
+    static const uint8_t uni[2][6] = {{2, 1, 2, 3, 4, 5}, {2, 6, 7, 8, 9, 10}};
+    static const uint8_t multi[1][6] = {{1, 0, 0x5e, 0, 0, 1}};
+    uint8_t want[400];
+    CHECK_EQ(vn_net_set_mac_table(n, uni, 2, multi, 1), 0);
+    memset(want, 0, sizeof want);
+    want[0] = 2;
+    memcpy(want + 4, uni, 12);
+    want[16] = 1;
+    memcpy(want + 20, multi, 6);
+    check_last(VN_CTRL_CLASS_MAC, VN_CTRL_MAC_TABLE_SET, want, 26);
+    CHECK_EQ(vn_net_set_mac_table(n, NULL, 0, NULL, 0), 0);
+    memset(want, 0, 8);
+    check_last(VN_CTRL_CLASS_MAC, VN_CTRL_MAC_TABLE_SET, want, 8);
+    CHECK_EQ(vn_net_set_mac_table(n, uni, 200, NULL, 0), -EINVAL); /* beyond the buffer */
+    CHECK_EQ(vn_net_set_mac_table(n, NULL, 1, NULL, 0), -EINVAL);
+
+    static const uint8_t mac[6] = {2, 0xaa, 0xbb, 0xcc, 0xdd, 0xee};
+    uint8_t got[6];
+    CHECK_EQ(vn_net_set_mac_addr(n, mac), 0);
+    check_last(VN_CTRL_CLASS_MAC, VN_CTRL_MAC_ADDR_SET, mac, 6);
+    vn_net_mac(n, got);
+    CHECK(memcmp(got, mac, 6) == 0);
+
+    static const uint8_t v100[2] = {100, 0}, v4095[2] = {0xff, 0x0f};
+    CHECK_EQ(vn_net_vlan(n, 1, 100), 0);
+    check_last(VN_CTRL_CLASS_VLAN, VN_CTRL_VLAN_ADD, v100, 2);
+    CHECK_EQ(vn_net_vlan(n, 0, 4095), 0);
+    check_last(VN_CTRL_CLASS_VLAN, VN_CTRL_VLAN_DEL, v4095, 2);
+
+    /* the largest RSS_CONFIG the device takes: 307 bytes of data */
+    uint16_t table[128];
+    uint8_t key[40];
+    for (unsigned i = 0; i < 128; i++)
+        table[i] = (uint16_t)(i & 1);
+    for (unsigned i = 0; i < 40; i++)
+        key[i] = (uint8_t)(0x40 + i);
+    CHECK_EQ(vn_net_set_rss(n, 0x3f, table, 128, 1, key, 40), 0);
+    memset(want, 0, sizeof want);
+    want[0] = 0x3f;
+    want[4] = 127;
+    want[6] = 1;
+    for (unsigned i = 0; i < 128; i++)
+        want[8 + 2 * i] = (uint8_t)(i & 1);
+    want[8 + 256] = 2; /* max_tx_vq: the pairs in use */
+    want[8 + 258] = 40;
+    memcpy(want + 8 + 259, key, 40);
+    check_last(VN_CTRL_CLASS_MQ, VN_CTRL_MQ_RSS_CONFIG, want, 307);
+    CHECK_EQ(vn_net_set_rss(n, 0x3f, table, 0, 0, key, 40), -EINVAL);
+    CHECK_EQ(vn_net_set_rss(n, 0x3f, table, 1, 0, key, 256), -EINVAL);
+    CHECK_EQ(vn_net_set_rss(n, 0x3f, table, 1, 0, NULL, 0), 0); /* no key */
+    CHECK_EQ(dev.last_ctrl_len, 2 + 8 + 2 + 3);
+    /* HASH_CONFIG: hash_types, 4 reserved le16, key length, key */
+    CHECK_EQ(vn_net_set_hash_config(n, 0x3f, key, 40), 0);
+    CHECK_EQ(dev.last_ctrl_len, 2 + 4 + 8 + 1 + 40);
+
+    static const uint8_t zero8[8];
+    CHECK_EQ(vn_net_set_guest_offloads(n, 0), 0);
+    check_last(VN_CTRL_CLASS_GUEST_OFFLOADS, VN_CTRL_GUEST_OFFLOADS_SET, zero8, 8);
+    CHECK_EQ(vn_net_announce_ack(n), 0);
+    check_last(VN_CTRL_CLASS_ANNOUNCE, VN_CTRL_ANNOUNCE_ACK, NULL, 0);
+
+    /* the device says ERR */
+    dev.ctrl_ack = VN_CTRL_ERR;
+    int errs = log_errors;
+    CHECK_EQ(vn_net_vlan(n, 1, 4096), -EIO);
+    CHECK_EQ(vn_net_set_rx_mode(n, VN_CTRL_RX_ALLUNI, 1), -EIO);
+    CHECK_EQ(vn_net_set_mac_addr(n, uni[0]), -EIO);
+    vn_net_mac(n, got);
+    CHECK(memcmp(got, mac, 6) == 0); /* kept: the device did not take the new one */
+    CHECK_EQ(log_errors, errs + 3);
+    dev.ctrl_ack = VN_CTRL_OK;
+    CHECK_EQ(dev.ctrl_cmds, cmds + 16);
+
+    /* a config interrupt with ANNOUNCE is acknowledged; one without is not */
+    mock_put(mock.bar0, VN_DEVICE_BASE + VN_DEVICE_NET_STATUS, 2,
+             VN_NET_S_LINK_UP | VN_NET_S_ANNOUNCE);
+    mock.irq_pending = 0x1;
+    CHECK_EQ(vn_net_poll(n), 0);
+    check_last(VN_CTRL_CLASS_ANNOUNCE, VN_CTRL_ANNOUNCE_ACK, NULL, 0);
+    CHECK_EQ(mock_get(mock.bar0, VN_DEVICE_BASE + VN_DEVICE_NET_STATUS, 2), VN_NET_S_LINK_UP);
+    struct vn_net_stats st;
+    vn_net_get_stats(n, &st);
+    CHECK_EQ(st.announces, 1);
+    mock.irq_pending = 0x1;
+    CHECK_EQ(vn_net_poll(n), 0);
+    CHECK_EQ(dev.ctrl_cmds, cmds + 17);
+    vn_net_close(n);
+    CHECK_EQ(mock.dma_live, 0);
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+
+    /* not negotiated: -ENOTSUP, nothing sent */
+    dev_init();
+    o.features = ~NEW_CTRL_FEATURES;
+    dev.offered |= NEW_CTRL_FEATURES;
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), 0);
+    if (n) {
+        cmds = dev.ctrl_cmds;
+        CHECK_EQ(vn_net_set_rx_mode(n, VN_CTRL_RX_PROMISC, 0), -ENOTSUP);
+        CHECK_EQ(vn_net_set_rx_mode(n, VN_CTRL_RX_NOUNI, 0), -ENOTSUP);
+        CHECK_EQ(vn_net_set_mac_table(n, uni, 2, NULL, 0), -ENOTSUP);
+        CHECK_EQ(vn_net_set_mac_addr(n, mac), -ENOTSUP);
+        CHECK_EQ(vn_net_vlan(n, 1, 1), -ENOTSUP);
+        CHECK_EQ(vn_net_announce_ack(n), -ENOTSUP);
+        CHECK_EQ(vn_net_set_rss(n, 1, table, 1, 0, key, 40), -ENOTSUP);
+        CHECK_EQ(vn_net_set_guest_offloads(n, 0), -ENOTSUP);
+        CHECK_EQ(dev.ctrl_cmds, cmds);
+        vn_net_close(n);
+    }
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+}
+
+/* RSS without MQ: the control queue is still at 2 * max_virtqueue_pairs (5.1.2), the
+ * pairs are set up, and no VQ_PAIRS_SET is sent; RSS_CONFIG spreads the frames. */
+static void test_rss_without_mq(void)
+{
+    struct vn_net *n;
+    struct vn_net_opts o = {.ring_size = 16, .queue_pairs = 3, .features = ~BIT64(VN_F_MQ)};
+
+    dev_init();
+    dev.offered |= BIT64(VN_F_RSS);
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), 0);
+    if (!n)
+        return;
+    CHECK_EQ(vn_net_driver_features(n) & (BIT64(VN_F_MQ) | BIT64(VN_F_RSS) | BIT64(VN_F_CTRL_VQ)),
+             BIT64(VN_F_RSS) | BIT64(VN_F_CTRL_VQ));
+    CHECK_EQ(vn_net_queue_pairs(n), 3);
+    CHECK(dev.q[CTRLQ].enable && dev.q[5].enable && !dev.q[2 * 3].enable);
+    CHECK_EQ(dev.ctrl_cmds, 0);
+    static const uint16_t table[4] = {0, 1, 2, 0};
+    CHECK_EQ(vn_net_set_rss(n, 0x3, table, 4, 0, NULL, 0), 0);
+    CHECK_EQ(dev.last_ctrl[0], VN_CTRL_CLASS_MQ);
+    CHECK_EQ(dev.last_ctrl[1], VN_CTRL_MQ_RSS_CONFIG);
+    CHECK_EQ(mock_get(dev.last_ctrl, 2 + 8 + 8, 2), 3); /* max_tx_vq */
+    vn_net_close(n);
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+}
+
 int main(void)
 {
     vn_log_set(count_log, NULL);
@@ -1032,5 +1218,7 @@ int main(void)
     test_qreset_rx();
     test_set_ring_sizes();
     test_mrg();
+    test_ctrl_commands();
+    test_rss_without_mq();
     return check_report();
 }

@@ -15,6 +15,7 @@
 #include "vionic_regs.h"
 #include "vn_log.h"
 #include "vn_model.h"
+#include "vn_features.h"
 #include "vn_net.h"
 #include "vn_pci.h"
 #include "vn_transport.h"
@@ -423,31 +424,6 @@ static int ctrl_vq(struct ctl *c)
     return (int)(2 * max);
 }
 
-static const struct {
-    unsigned bit;
-    const char *name;
-} feature_names[] = {
-    {VN_F_CSUM, "CSUM"},
-    {VN_F_GUEST_CSUM, "GUEST_CSUM"},
-    {VN_F_MTU, "MTU"},
-    {VN_F_MAC, "MAC"},
-    {VN_F_MRG_RXBUF, "MRG_RXBUF"},
-    {VN_F_STATUS, "STATUS"},
-    {VN_F_CTRL_VQ, "CTRL_VQ"},
-    {VN_F_CTRL_RX, "CTRL_RX"},
-    {VN_F_MQ, "MQ"},
-    {VN_F_INDIRECT_DESC, "INDIRECT_DESC"},
-    {VN_F_EVENT_IDX, "EVENT_IDX"},
-    {VN_F_VERSION_1, "VERSION_1"},
-    {VN_F_ACCESS_PLATFORM, "ACCESS_PLATFORM"},
-    {VN_F_RING_PACKED, "RING_PACKED"},
-    {VN_F_IN_ORDER, "IN_ORDER"},
-    {VN_F_NOTIFICATION_DATA, "NOTIFICATION_DATA"},
-    {VN_F_RING_RESET, "RING_RESET"},
-    {VN_F_VQ_NOTF_COAL, "VQ_NOTF_COAL"},
-    {VN_F_NOTF_COAL, "NOTF_COAL"},
-    {VN_F_SPEED_DUPLEX, "SPEED_DUPLEX"},
-};
 
 static void feature_list(uint64_t f, char *buf, size_t len)
 {
@@ -456,10 +432,7 @@ static void feature_list(uint64_t f, char *buf, size_t len)
     for (unsigned bit = 0; bit < 64; bit++) {
         if (!(f & BIT64(bit)))
             continue;
-        const char *name = NULL;
-        for (size_t i = 0; i < sizeof feature_names / sizeof feature_names[0]; i++)
-            if (feature_names[i].bit == bit)
-                name = feature_names[i].name;
+        const char *name = vn_feature_name(bit);
         int w = name ? snprintf(buf + at, len - at, "%s%s", at ? " " : "", name)
                      : snprintf(buf + at, len - at, "%sbit%u", at ? " " : "", bit);
         if (w < 0 || (size_t)w >= len - at)
@@ -920,7 +893,9 @@ static int cmd_queue_reset(struct ctl *c)
             return fail("queueing frames: %s", strerror(-rc));
         before = (unsigned)rc;
         if (vq & 1) {
-            vn_tr_delay(c->tr, 2000);
+            /* the first frame needs four DMA round trips (avail, ring, descriptor, data);
+             * with EVENT_IDX the burst is one doorbell, so the device time is all here */
+            vn_tr_delay(c->tr, 8000);
         } else {
             if ((rc = ctl_traffic_land(&c->t, p)))
                 return fail("traffic: %s", strerror(-rc));

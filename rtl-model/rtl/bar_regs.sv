@@ -55,6 +55,7 @@ module bar_regs
   input  wire logic [31:0]  cnt_tx_pkts,
   input  wire logic [31:0]  cnt_rx_pkts,
   input  wire logic [31:0]  cnt_rx_drops,
+  input  wire logic [31:0]  cnt_rx_filtered,
   // ISR
   input  wire logic         isr_set_queue,
   input  wire logic         isr_set_config,
@@ -87,7 +88,7 @@ module bar_regs
   localparam int NV  = 2 * QP + 2;    // MSI-X vectors
   localparam int unsigned PBA_LEN   = ((NV + 63) / 64) * 8;
   localparam int unsigned TABLE_LEN = NV * MSIX_ENTRY_SIZE;
-  localparam int unsigned VND_LEN   = 32;  // bytes of the vendor image (power of two)
+  localparam int unsigned VND_LEN   = 64;  // bytes of the vendor image (power of two)
   localparam int unsigned QSEL_SHIFT = 8 * (COMMON_QUEUE_SELECT % 4);
   localparam int QW = $clog2(NDQ);
 
@@ -202,6 +203,7 @@ module bar_regs
       vimg[8*VENDOR_VND_TX_PKTS +: 32]    = cnt_tx_pkts;
       vimg[8*VENDOR_VND_RX_PKTS +: 32]    = cnt_rx_pkts;
       vimg[8*VENDOR_VND_RX_DROPS +: 32]   = cnt_rx_drops;
+      vimg[8*VENDOR_VND_RX_FILTERED +: 32] = cnt_rx_filtered;
       vimg[8*VENDOR_VND_BOOT_STATUS +: 32] = boot_status;
     end
   end

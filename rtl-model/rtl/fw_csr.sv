@@ -45,6 +45,15 @@ module fw_csr
   output logic              datapath_en,
   output logic              rx_mrg,
   output logic              ind_en,
+  output logic              tx_csum,         // DEV_CTRL.TX_CSUM
+  output logic              rx_csum,         // DEV_CTRL.RX_CSUM
+  output logic              hdr_hash,        // DEV_CTRL.HDR_HASH
+  output logic              ev_en,           // DEV_CTRL.EVENT_IDX
+  output logic              cw_valid,        // pulse: a write to the RXF_* / RSS_* window
+  output logic [11:0]       cw_addr,
+  output logic [31:0]       cw_data,
+  input  wire logic [31:0]  rxf_ctrl_q,
+  input  wire logic [31:0]  rss_ctrl_q,
   output logic [7:0]        rx_queue_pairs,
   output logic              dev_reset,       // pulse
   input  wire logic         dev_idle,
@@ -81,12 +90,15 @@ module fw_csr
   input  wire logic         cnt_rx_pkt,
   input  wire logic [15:0]  cnt_rx_bytes,
   input  wire logic         cnt_rx_drop,
+  input  wire logic         cnt_rx_filt,
+  input  wire logic         cnt_rx_csum_bad,
   input  wire logic         cnt_dma_rd,
   input  wire logic         cnt_dma_wr,
   input  wire logic         cnt_dma_drop,
   output logic [31:0]       cnt_tx_pkts,
   output logic [31:0]       cnt_rx_pkts,
   output logic [31:0]       cnt_rx_drops,
+  output logic [31:0]       cnt_rx_filtered,
   // boot, mailbox, flash, core reset, link
   input  wire logic         core_mode,       // the embedded core runs the firmware
   output logic [31:0]       boot_status,
@@ -201,6 +213,7 @@ module fw_csr
   logic [63:0] fdma_addr_reg;
   logic [31:0] fdma_len_reg;
   logic [31:0] c_tx_pkts, c_tx_bytes, c_rx_pkts, c_rx_bytes, c_rx_drops, c_dma_rd, c_dma_wr, c_dma_drop;
+  logic [31:0] c_rx_filt, c_rx_csum_bad;
 
   for (genvar i = 0; i < 8; i++) begin : g_devcfg
     assign devcfg[32*i +: 32] = devcfg_w[i];
@@ -209,6 +222,10 @@ module fw_csr
   assign datapath_en    = (dev_ctrl & DEV_CTRL_DATAPATH_EN) != 0;
   assign rx_mrg         = (dev_ctrl & DEV_CTRL_RX_MRG) != 0;
   assign ind_en         = (dev_ctrl & DEV_CTRL_INDIRECT) != 0;
+  assign tx_csum        = (dev_ctrl & DEV_CTRL_TX_CSUM) != 0;
+  assign rx_csum        = (dev_ctrl & DEV_CTRL_RX_CSUM) != 0;
+  assign hdr_hash       = (dev_ctrl & DEV_CTRL_HDR_HASH) != 0;
+  assign ev_en          = (dev_ctrl & DEV_CTRL_EVENT_IDX) != 0;
   assign rx_queue_pairs = rxqp[7:0];
   assign ctx_q          = qc_sel[15:0];
   assign ctx_size       = qc_size[15:0];
@@ -233,6 +250,10 @@ module fw_csr
   assign msi_send_vector = wd[15:0];
   assign cfg_irq         = wr && at(a, FW_CFG_IRQ) && wd[0];
   assign fdma_cmd_valid = wr && at(a, FW_FDMA_CMD);
+  // the receive filter and RSS registers live in vq_rx_cls
+  assign cw_valid = wr && a >= 12'(FW_RXF_CTRL) && a < 12'(FW_RSS_KEY0 + 4 * RSS_KEY_LEN / 4);
+  assign cw_addr  = a;
+  assign cw_data  = wd;
   assign fdma_data_wr   = wr && a >= 12'(FW_FDMA_DATA0) && 32'(a) < FW_FDMA_DATA0 + FDMA_MAX;
   assign fdma_data_idx  = 4'((32'(a) - FW_FDMA_DATA0) >> 2);
   assign fdma_data_wdata = wd;
@@ -251,6 +272,7 @@ module fw_csr
   assign cnt_tx_pkts    = c_tx_pkts;
   assign cnt_rx_pkts    = c_rx_pkts;
   assign cnt_rx_drops   = c_rx_drops;
+  assign cnt_rx_filtered = c_rx_filt;
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
@@ -286,6 +308,7 @@ module fw_csr
       mbox_cmd      <= '0;
       c_tx_pkts <= '0; c_tx_bytes <= '0; c_rx_pkts <= '0; c_rx_bytes <= '0;
       c_rx_drops <= '0; c_dma_rd <= '0; c_dma_wr <= '0; c_dma_drop <= '0;
+      c_rx_filt <= '0; c_rx_csum_bad <= '0;
     end else begin
       cycle_reg <= cycle_reg + 64'd1;
       if (wr) begin
@@ -335,6 +358,8 @@ module fw_csr
         c_rx_bytes <= c_rx_bytes + 32'(cnt_rx_bytes);
       end
       if (cnt_rx_drop)  c_rx_drops <= c_rx_drops + 32'd1;
+      if (cnt_rx_filt)  c_rx_filt <= c_rx_filt + 32'd1;
+      if (cnt_rx_csum_bad) c_rx_csum_bad <= c_rx_csum_bad + 32'd1;
       if (cnt_dma_rd)   c_dma_rd   <= c_dma_rd + 32'd1;
       if (cnt_dma_wr)   c_dma_wr   <= c_dma_wr + 32'd1;
       if (cnt_dma_drop) c_dma_drop <= c_dma_drop + 32'd1;
@@ -423,6 +448,10 @@ module fw_csr
       if (at(a, FW_CNT_DMA_RD))            rdata = c_dma_rd;
       if (at(a, FW_CNT_DMA_WR))            rdata = c_dma_wr;
       if (at(a, FW_CNT_DMA_DROPS))         rdata = c_dma_drop;
+      if (at(a, FW_CNT_RX_FILTERED))       rdata = c_rx_filt;
+      if (at(a, FW_CNT_RX_CSUM_BAD))       rdata = c_rx_csum_bad;
+      if (at(a, FW_RXF_CTRL))              rdata = rxf_ctrl_q;
+      if (at(a, FW_RSS_CTRL))              rdata = rss_ctrl_q;
     end
   end
 endmodule

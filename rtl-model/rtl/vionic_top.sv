@@ -180,7 +180,7 @@ module vionic_top
   logic [15:0] qs_size, qs_msix_vector, qs_enable, qs_reset;
   logic [63:0] qs_desc, qs_driver, qs_device;
   logic [255:0] devcfg;
-  logic [31:0] fw_version, hwcfg, cnt_tx_pkts, cnt_rx_pkts, cnt_rx_drops;
+  logic [31:0] fw_version, hwcfg, cnt_tx_pkts, cnt_rx_pkts, cnt_rx_drops, cnt_rx_filtered;
   logic        isr_set_queue, isr_set_config, dev_reset;
   logic        mx_wr;
   logic [9:0]  mx_dw;
@@ -198,7 +198,7 @@ module vionic_top
     .cc_config_msix_vector, .cc_num_queues, .cc_device_status, .cc_config_generation,
     .queue_select,
     .qs_size, .qs_msix_vector, .qs_enable, .qs_reset, .qs_desc, .qs_driver, .qs_device,
-    .devcfg, .fw_version, .hwcfg, .cnt_tx_pkts, .cnt_rx_pkts, .cnt_rx_drops,
+    .devcfg, .fw_version, .hwcfg, .cnt_tx_pkts, .cnt_rx_pkts, .cnt_rx_drops, .cnt_rx_filtered,
     .isr_set_queue, .isr_set_config, .isr_clear(dev_reset),
     .mx_wr, .mx_dw, .mx_be, .mx_wdata, .mx_tbl_rdata, .mx_pba_rdata,
     .boot_status, .mbox_status, .mbox_cmd, .mbox_cmd_wr, .mbox_cmd_val, .mbox_arg0, .mbox_arg1,
@@ -213,7 +213,10 @@ module vionic_top
   assign fw_irq = !evt_empty;
 
   // ---- firmware window ----------------------------------------------------------------
-  logic        datapath_en, rx_mrg, ind_en, dev_idle;
+  logic        datapath_en, rx_mrg, ind_en, dev_idle, tx_csum, rx_csum, hdr_hash, cw_valid, ev_en;
+  logic [11:0] cw_addr;
+  logic [31:0] cw_data, rxf_ctrl_q, rss_ctrl_q;
+  logic        cnt_rx_filt, cnt_rx_csum_bad;
   logic [7:0]  rx_queue_pairs;
   logic        ctx_cmd_valid;
   logic [1:0]  ctx_cmd;
@@ -246,15 +249,16 @@ module vionic_top
     .qs_rd_enable(qs_enable), .qs_rd_reset(qs_reset), .qs_rd_desc(qs_desc),
     .qs_rd_driver(qs_driver), .qs_rd_device(qs_device),
     .devcfg, .fw_version, .hwcfg,
-    .datapath_en, .rx_mrg, .ind_en, .rx_queue_pairs, .dev_reset, .dev_idle,
+    .datapath_en, .rx_mrg, .ind_en, .tx_csum, .rx_csum, .hdr_hash, .ev_en, .cw_valid, .cw_addr,
+    .cw_data, .rxf_ctrl_q, .rss_ctrl_q, .rx_queue_pairs, .dev_reset, .dev_idle,
     .ctx_cmd_valid, .ctx_cmd, .ctx_q, .ctx_size, .ctx_vector, .ctx_desc, .ctx_driver,
     .ctx_device, .ctx_base, .ctx_coal, .ctx_rd_state, .ctx_rd_inflight, .ctx_rd_indices,
     .msi_send, .msi_send_vector, .cfg_irq,
     .fdma_cmd_valid, .fdma_cmd, .fdma_addr, .fdma_len, .fdma_data_wr, .fdma_data_idx,
     .fdma_data_wdata, .fdma_busy, .fdma_data,
     .cnt_tx_pkt, .cnt_tx_bytes, .cnt_rx_pkt, .cnt_rx_bytes, .cnt_rx_drop,
-    .cnt_dma_rd, .cnt_dma_wr, .cnt_dma_drop,
-    .cnt_tx_pkts, .cnt_rx_pkts, .cnt_rx_drops,
+    .cnt_rx_filt, .cnt_rx_csum_bad, .cnt_dma_rd, .cnt_dma_wr, .cnt_dma_drop,
+    .cnt_tx_pkts, .cnt_rx_pkts, .cnt_rx_drops, .cnt_rx_filtered,
     .core_mode(core_en), .boot_status, .mbox_cmd_wr, .mbox_cmd_val, .mbox_arg0, .mbox_arg1,
     .mbox_status, .mbox_cmd, .mb_we, .mb_idx, .mb_wdata, .mb_rdata,
     .fl_wr, .fl_rd, .fl_idx, .fl_wdata, .fl_rdata, .core_reset, .link_up(link_q)
@@ -384,7 +388,8 @@ module vionic_top
   // ---- the data path ------------------------------------------------------------------
   vq_engines #(.QP(QP)) u_vq (
     .clk, .rst_n,
-    .datapath_en, .rx_mrg, .ind_en, .rx_queue_pairs, .dev_reset, .dev_idle(eng_idle),
+    .datapath_en, .rx_mrg, .ind_en, .tx_csum, .rx_csum, .hdr_hash, .ev_en, .cw_valid, .cw_addr,
+    .cw_data, .rxf_ctrl_q, .rss_ctrl_q, .rx_queue_pairs, .dev_reset, .dev_idle(eng_idle),
     .db_valid, .db_queue,
     .ctx_cmd_valid, .ctx_cmd, .ctx_q, .ctx_size, .ctx_vector, .ctx_desc, .ctx_driver,
     .ctx_device, .ctx_base, .ctx_coal, .ctx_rd_q(ctx_q), .ctx_rd_state, .ctx_rd_inflight, .ctx_rd_indices,
@@ -400,7 +405,8 @@ module vionic_top
     .m_axis_tx_tkeep(tx_tkeep), .m_axis_tx_tlast(tx_tlast),
     .s_axis_rx_tvalid(rx_tvalid), .s_axis_rx_tready(rx_tready), .s_axis_rx_tdata(rx_tdata),
     .s_axis_rx_tkeep(rx_tkeep), .s_axis_rx_tlast(rx_tlast),
-    .cnt_tx_pkt, .cnt_tx_bytes, .cnt_rx_pkt, .cnt_rx_bytes, .cnt_rx_drop
+    .cnt_tx_pkt, .cnt_tx_bytes, .cnt_rx_pkt, .cnt_rx_bytes, .cnt_rx_drop, .cnt_rx_filt,
+    .cnt_rx_csum_bad
   );
 endmodule
 `default_nettype wire

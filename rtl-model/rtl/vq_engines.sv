@@ -16,6 +16,15 @@ module vq_engines
   input  wire logic         datapath_en,     // DEV_CTRL.DATAPATH_EN
   input  wire logic         rx_mrg,          // DEV_CTRL.RX_MRG
   input  wire logic         ind_en,          // DEV_CTRL.INDIRECT
+  input  wire logic         tx_csum,         // DEV_CTRL.TX_CSUM
+  input  wire logic         rx_csum,         // DEV_CTRL.RX_CSUM
+  input  wire logic         hdr_hash,        // DEV_CTRL.HDR_HASH: 20-byte net headers
+  input  wire logic         ev_en,           // DEV_CTRL.EVENT_IDX
+  input  wire logic         cw_valid,        // RXF_* / RSS_* writes (vq_rx_cls)
+  input  wire logic [11:0]  cw_addr,
+  input  wire logic [31:0]  cw_data,
+  output logic [31:0]       rxf_ctrl_q,
+  output logic [31:0]       rss_ctrl_q,
   input  wire logic [7:0]   rx_queue_pairs,  // RX_QUEUE_PAIRS, 1..QP
   input  wire logic         dev_reset,       // one-cycle pulse: reset every queue
   output logic              dev_idle,        // no queue active, nothing in flight
@@ -79,7 +88,9 @@ module vq_engines
   output logic [15:0]       cnt_tx_bytes,
   output logic              cnt_rx_pkt,
   output logic [15:0]       cnt_rx_bytes,
-  output logic              cnt_rx_drop
+  output logic              cnt_rx_drop,
+  output logic              cnt_rx_filt,
+  output logic              cnt_rx_csum_bad
 );
   localparam int NQ  = 2 * QP;
   localparam int CKW = 40;
@@ -181,7 +192,7 @@ module vq_engines
   // ---- engines ---------------------------------------------------------------------
   logic tx_idle, rx_idle;
   vq_tx #(.QP(QP), .CKW(CKW)) u_tx (
-    .clk, .rst_n, .datapath_en, .ind_en, .dev_reset,
+    .clk, .rst_n, .datapath_en, .ev_en, .ind_en, .tx_csum, .hdr_hash, .dev_reset,
     .cmd_valid(cmd_ok && ctx_q[0]), .cmd(ctx_cmd), .cmd_p(ctx_q >> 1), .cmd_size(ctx_size),
     .cmd_vector(ctx_vector), .cmd_desc(ctx_desc), .cmd_driver(ctx_driver),
     .cmd_device(ctx_device), .cmd_base(ctx_base), .cmd_coal(ctx_coal),
@@ -201,7 +212,9 @@ module vq_engines
     .cnt_bytes(cnt_tx_bytes));
 
   vq_rx #(.QP(QP), .CKW(CKW)) u_rx (
-    .clk, .rst_n, .datapath_en, .rx_mrg, .ind_en, .rx_queue_pairs, .dev_reset,
+    .clk, .rst_n, .datapath_en, .ev_en, .rx_mrg, .ind_en, .rx_queue_pairs, .dev_reset,
+    .hdr_hash, .rx_csum, .cw_valid, .cw_addr, .cw_data, .rxf_ctrl_q, .rss_ctrl_q,
+    .cnt_filt(cnt_rx_filt), .cnt_csum_bad(cnt_rx_csum_bad),
     .cmd_valid(cmd_ok && !ctx_q[0]), .cmd(ctx_cmd), .cmd_p(ctx_q >> 1), .cmd_size(ctx_size),
     .cmd_vector(ctx_vector), .cmd_desc(ctx_desc), .cmd_driver(ctx_driver),
     .cmd_device(ctx_device), .cmd_base(ctx_base), .cmd_coal(ctx_coal),

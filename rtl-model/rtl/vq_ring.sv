@@ -4,6 +4,12 @@
 // queue per cycle: it reads avail flags|idx when a doorbell is pending (or the consumer
 // asks for a re-read), and reads a batch of ring entries whenever avail idx is ahead of
 // fetch and a line is free.  The consumer takes heads of one queue at a time.
+//
+// EVENT_IDX (ev_en): each avail idx read that shows a new value asks vq_used to write it
+// as avail_event (the driver then kicks once it goes past it); once that write is out the
+// avail idx is read again, so a buffer the driver added before it could see the new
+// avail_event is not missed.  vq_used asks for used_event (ue_want) before it notifies;
+// the scanner reads it and hands it back (ue_cpl).
 `default_nettype none
 module vq_ring
   import vionic_regs_pkg::*;
@@ -17,6 +23,7 @@ module vq_ring
   input  wire logic                 clk,
   input  wire logic                 rst_n,
   input  wire logic                 datapath_en,
+  input  wire logic                 ev_en,         // EVENT_IDX negotiated
   input  wire logic [NP-1:0][2:0]   st,
   input  wire logic [NP-1:0][15:0]  size,
   input  wire logic [NP-1:0][63:0]  driver,
@@ -52,7 +59,19 @@ module vq_ring
   input  wire logic [15:0]          rr_p,
   output logic [NP-1:0][15:0]       cons,
   output logic [NP-1:0]             noint,
-  output logic [NP-1:0]             avout
+  output logic [NP-1:0]             avout,
+  // EVENT_IDX, with vq_used
+  output logic                      ae_valid,      // write avail_event of ae_p: ae_val
+  output logic [15:0]               ae_p,
+  output logic [15:0]               ae_val,
+  input  wire logic                 ae_done,       // it went out: read avail idx again
+  input  wire logic [15:0]          ae_done_p,
+  input  wire logic [NP-1:0]        ue_want,       // read used_event of these queues
+  output logic                      ue_take,       // the read of ue_take_p is issued
+  output logic [15:0]               ue_take_p,
+  output logic                      ue_cpl,        // used_event of ue_cpl_p is ue_val
+  output logic [15:0]               ue_cpl_p,
+  output logic [15:0]               ue_val
   /* verilator lint_on UNUSEDSIGNAL */
 );
   localparam int PW = (NP > 1) ? $clog2(NP) : 1;
@@ -61,7 +80,7 @@ module vq_ring
   if (HL < 1 || (HL & (HL - 1)) != 0) begin : g_bad_hl
     $error("vq_ring: HL must be a power of two");
   end
-  if (1 + PW + LW > CKW) begin : g_bad_ckw
+  if (2 + PW + LW > CKW) begin : g_bad_ckw
     $error("vq_ring: cookie too narrow");
   end
 
@@ -73,6 +92,9 @@ module vq_ring
   logic [5:0]   lcnt  [NL];     // entries a line holds
   logic         lfill [NL];     // its read has completed
   logic [127:0] lines [NL * 4];  // a line in four parts: the head is read from one of them
+  logic [NP-1:0] rr_ev;         // EVENT_IDX: avail_event written, read avail idx again
+  logic [NP-1:0] aev_ok;        // aev holds what was last asked for as avail_event
+  logic [15:0]  aev   [NP];
 
   function automatic int lidx(input logic [PW-1:0] p, input logic [LW-1:0] l);
     return int'(p) * HL + ((HL > 1) ? int'(l) : 0);
@@ -84,7 +106,7 @@ module vq_ring
   assign use_rr = rr_valid && rr_p < 16'(NP) && !avout[rr_p[PW-1:0]];
   assign cq     = use_rr ? rr_p[PW-1:0] : sp;
 
-  logic        ok, do_av, do_ring;
+  logic        ok, do_av, do_ring, do_ue;
   logic [15:0] qmask, fpos, navail, room, k;
   assign ok      = datapath_en && st[cq] == 3'(QSTATE_RUNNING);
   assign qmask   = size[cq] - 1'b1;
@@ -96,8 +118,10 @@ module vq_ring
     if (k > room) k = room;
     if (k > 16'd32) k = 16'd32;
   end
-  assign do_av   = !rq_valid && ok && !avout[cq] && (pend[cq] || use_rr);
-  assign do_ring = !rq_valid && ok && !do_av && navail != '0 && (lwr[cq] - lrd[cq]) < (LW+1)'(HL);
+  assign do_av   = !rq_valid && ok && !avout[cq] && (pend[cq] || use_rr || rr_ev[cq]);
+  assign do_ue   = !rq_valid && ok && !do_av && ev_en && ue_want[cq];
+  assign do_ring = !rq_valid && ok && !do_av && !do_ue && navail != '0 &&
+                   (lwr[cq] - lrd[cq]) < (LW+1)'(HL);
 
   // ---- consumer -----------------------------------------------------------------------
   logic [PW-1:0] pp;
@@ -109,23 +133,31 @@ module vq_ring
   assign c_wait = c_p < 16'(NP) && (lwr[pp] != crl || avail[pp] != fetch[pp]);
 
   // ---- completions --------------------------------------------------------------------
-  logic          ck_ring;
+  // cookie: {line, queue, kind}; kind 0 avail flags|idx, 1 ring entries, 2 used_event
+  logic          ck_ring, ck_ue;
   logic [PW-1:0] ck_p;
   logic [LW-1:0] ck_l;
   logic [15:0]   av_new;
-  assign ck_ring = cpl_cookie[0];
-  assign ck_p    = cpl_cookie[1 +: PW];
-  assign ck_l    = cpl_cookie[1 + PW +: LW];
+  assign ck_ring = cpl_cookie[1:0] == 2'd1;
+  assign ck_ue   = cpl_cookie[1:0] == 2'd2;
+  assign ck_p    = cpl_cookie[2 +: PW];
+  assign ck_l    = cpl_cookie[2 + PW +: LW];
   assign av_new  = cpl_data[31:16];
+  assign ue_take   = do_ue;
+  assign ue_take_p = 16'(cq);
 
   assign rq_q = 16'(2 * int'(rq_p) + ENG);
 
   always_ff @(posedge clk) begin
     pend_clr  <= 1'b0;
     err_valid <= 1'b0;
+    ae_valid  <= 1'b0;
+    ue_cpl    <= 1'b0;
     if (!rst_n) begin
       rq_valid <= 1'b0;
       sp       <= '0;
+      rr_ev    <= '0;
+      aev_ok   <= '0;
     end else begin
       if (rq_valid && rq_ready) rq_valid <= 1'b0;
       if (!use_rr || cq == sp) sp <= (int'(sp) == NP - 1) ? '0 : sp + 1'b1;
@@ -134,16 +166,23 @@ module vq_ring
         rq_addr    <= driver[cq];
         rq_len     <= 13'd4;
         rq_p       <= 16'(cq);
-        rq_cookie  <= CKW'({cq, 1'b0});
+        rq_cookie  <= CKW'({cq, 2'd0});
         avout[cq]  <= 1'b1;
+        rr_ev[cq]  <= 1'b0;
         pend_clr   <= 1'b1;
         pend_clr_p <= 16'(cq);
+      end else if (do_ue) begin
+        rq_valid  <= 1'b1;
+        rq_addr   <= driver[cq] + 64'd4 + 64'({size[cq], 1'b0});
+        rq_len    <= 13'd2;
+        rq_p      <= 16'(cq);
+        rq_cookie <= CKW'({cq, 2'd2});
       end else if (do_ring) begin
         rq_valid  <= 1'b1;
         rq_addr   <= driver[cq] + 64'd4 + 64'({fpos, 1'b0});
         rq_len    <= 13'({k[5:0], 1'b0});
         rq_p      <= 16'(cq);
-        rq_cookie <= CKW'({lwr[cq][LW-1:0], cq, 1'b1});
+        rq_cookie <= CKW'({lwr[cq][LW-1:0], cq, 2'd1});
         lcnt[lidx(cq, lwr[cq][LW-1:0])]  <= k[5:0];
         lfill[lidx(cq, lwr[cq][LW-1:0])] <= 1'b0;
         lwr[cq]   <= lwr[cq] + 1'b1;
@@ -151,7 +190,11 @@ module vq_ring
       end
 
       if (cpl_valid) begin
-        if (ck_ring) begin
+        if (ck_ue) begin
+          ue_cpl   <= 1'b1;
+          ue_cpl_p <= 16'(ck_p);
+          ue_val   <= cpl_data[15:0];
+        end else if (ck_ring) begin
           for (int i = 0; i < 4; i++)
             lines[(int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)) * 4 + i] <= cpl_data[128 * i +: 128];
           lfill[int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)] <= 1'b1;
@@ -164,6 +207,13 @@ module vq_ring
             err_reason <= 16'(QERR_AVAIL_JUMP);
           end else begin
             avail[ck_p] <= av_new;
+            if (ev_en && (!aev_ok[ck_p] || aev[ck_p] != av_new)) begin
+              ae_valid     <= 1'b1;
+              ae_p         <= 16'(ck_p);
+              ae_val       <= av_new;
+              aev[ck_p]    <= av_new;
+              aev_ok[ck_p] <= 1'b1;
+            end
           end
         end
       end
@@ -178,6 +228,8 @@ module vq_ring
         end
       end
 
+      if (ae_done && ae_done_p < 16'(NP)) rr_ev[ae_done_p[PW-1:0]] <= 1'b1;
+
       // a cleared queue has nothing in flight (it drained), so nothing above races this
       if (clr_valid && clr_p < 16'(NP)) begin
         avail[clr_p[PW-1:0]] <= '0;
@@ -188,12 +240,18 @@ module vq_ring
         hpos[clr_p[PW-1:0]]  <= '0;
         noint[clr_p[PW-1:0]] <= 1'b0;
         avout[clr_p[PW-1:0]] <= 1'b0;
+        rr_ev[clr_p[PW-1:0]]  <= 1'b0;
+        aev_ok[clr_p[PW-1:0]] <= 1'b0;
       end
       // a queue starts IDLE and cleared: nothing of it is in flight to race this either
       if (start_valid && start_p < 16'(NP)) begin
         avail[start_p[PW-1:0]] <= start_base;
         fetch[start_p[PW-1:0]] <= start_base;
         cons[start_p[PW-1:0]]  <= start_base;
+        // a new ring's avail_event reads 0 (the driver zeroes it), a restored one what the
+        // device before wrote: the first avail read that shows more writes it
+        aev[start_p[PW-1:0]]    <= start_base;
+        aev_ok[start_p[PW-1:0]] <= 1'b1;
       end
     end
   end

@@ -19,8 +19,18 @@ module vq_rx
   input  wire logic                 clk,
   input  wire logic                 rst_n,
   input  wire logic                 datapath_en,
+  input  wire logic                 ev_en,
   input  wire logic                 ind_en,
   input  wire logic                 rx_mrg,
+  input  wire logic                 hdr_hash,
+  input  wire logic                 rx_csum,
+  input  wire logic                 cw_valid,
+  input  wire logic [11:0]          cw_addr,
+  input  wire logic [31:0]          cw_data,
+  output logic [31:0]               rxf_ctrl_q,
+  output logic [31:0]               rss_ctrl_q,
+  output logic                      cnt_filt,
+  output logic                      cnt_csum_bad,
   input  wire logic [7:0]           rx_queue_pairs,
   input  wire logic                 dev_reset,
   input  wire logic                 cmd_valid,
@@ -79,7 +89,8 @@ module vq_rx
   localparam int NP = QP;
   localparam int PW = (NP > 1) ? $clog2(NP) : 1;
   localparam int LW = $clog2(NL);
-  localparam int JKW = 13 + LW;
+  localparam int MW  = 39;           // frame metadata: {filt, h20, data_valid, report, hash}
+  localparam int JKW = MW + 13 + LW;
 
   logic [NP-1:0][2:0]  st;
   logic [NP-1:0][7:0]  gen;
@@ -113,35 +124,49 @@ module vq_rx
   assign rd_indices = (rd_p < 16'(NP)) ? {used_idx[rd_p[PW-1:0]], cons[rd_p[PW-1:0]]} : '0;
 
   // ---- ingress ------------------------------------------------------------------------
-  logic          fi_push, fi_full, fi_empty, fi_pop;
+  logic          fi_push, fi_empty, fi_pop;
+  /* verilator lint_off UNUSEDSIGNAL */  // fi_room keeps it from filling
+  logic          fi_full;
+  /* verilator lint_on UNUSEDSIGNAL */
   /* verilator lint_off UNUSEDSIGNAL */  // a 16-bit queue number: only the low bits count
   logic [15:0]   fi_p;
   /* verilator lint_on UNUSEDSIGNAL */
   logic [7:0]    fi_gen;
   logic [11:0]   fi_len;
   logic [LW-1:0] fi_start;
+  logic [MW-1:0] fi_meta;
   logic [LW:0]   bh;
   logic [LW+5:0] rd_off;
   logic          rd_en;
   logic [511:0]  rd_data;
   logic          in_drop, out_drop;
+  logic          fi_room;
   vq_rx_in #(.NP(NP), .NL(NL), .MAXF(2048)) u_in (
-    .clk, .rst_n, .datapath_en, .rx_queue_pairs, .st, .gen,
+    .clk, .rst_n, .datapath_en, .rx_queue_pairs, .gen, .hdr_hash, .rx_csum,
+    .cw_valid, .cw_addr, .cw_data, .rxf_ctrl_q, .rss_ctrl_q,
     .s_axis_rx_tvalid, .s_axis_rx_tready, .s_axis_rx_tdata, .s_axis_rx_tkeep,
-    .s_axis_rx_tlast, .f_push(fi_push), .f_full(fi_full), .f_p(fi_p), .f_gen(fi_gen),
-    .f_len(fi_len), .f_start(fi_start), .bh, .rd_en, .rd_off, .rd_data, .drop(in_drop));
+    .s_axis_rx_tlast, .f_push(fi_push), .f_full(!fi_room), .f_p(fi_p), .f_meta(fi_meta),
+    .f_gen(fi_gen), .f_len(fi_len), .f_start(fi_start), .bh, .rd_en, .rd_off, .rd_data,
+    .drop(in_drop), .cnt_filt, .cnt_csum_bad);
 
-  localparam int FIW = PW + 8 + 12 + LW;
+  // a frame is taken from the MAC only with room for it and those vq_rx_cls still holds
+  localparam int FIW = MW + PW + 8 + 12 + LW;
+  localparam int CLS_DEPTH = 6;
   logic [FIW-1:0] fi_head;
-  logic [$clog2(NFR):0] unused_fi_count;
+  logic [$clog2(NFR):0] fi_count;
   vq_fifo #(.W(FIW), .DEPTH(NFR)) u_frames (
-    .clk, .rst_n, .push(fi_push), .din({fi_p[PW-1:0], fi_gen, fi_len, fi_start}),
-    .pop(fi_pop), .dout(fi_head), .empty(fi_empty), .full(fi_full), .count(unused_fi_count));
+    .clk, .rst_n, .push(fi_push), .din({fi_meta, fi_p[PW-1:0], fi_gen, fi_len, fi_start}),
+    .pop(fi_pop), .dout(fi_head), .empty(fi_empty), .full(fi_full), .count(fi_count));
+  assign fi_room = int'(fi_count) + CLS_DEPTH <= NFR;
+  logic [MW-1:0] hmeta;
   logic [PW-1:0] hp;
   logic [7:0]    hg;
   logic [11:0]   hlen;
   logic [LW-1:0] hstart;
-  assign {hp, hg, hlen, hstart} = fi_head;
+  logic          hfilt, hh20;
+  assign {hmeta, hp, hg, hlen, hstart} = fi_head;
+  assign hfilt = hmeta[38];
+  assign hh20  = hmeta[37];
 
   // ---- ring ------------------------------------------------------------------------
   logic [15:0] c_head;
@@ -157,6 +182,7 @@ module vq_rx
   logic [7:0]  k_g;
   logic [11:0] k_len;
   logic [LW-1:0] k_start;
+  logic [MW-1:0] k_meta;
   logic [PW-1:0] ap;           // the queue the assigner serves now
   logic [7:0]  ag;
   logic        have, h_slow;
@@ -164,8 +190,9 @@ module vq_rx
   assign ap     = cont ? k_p : hp;
   assign ag     = cont ? k_g : hg;
   assign have   = !held && (cont || !fi_empty);
-  assign h_slow = rx_mrg && (bmin[hp] == '0 || 16'(hlen) + 16'(NET_HDR_LEN) > bmin[hp]);
-  assign a_ck   = cont ? {1'b1, k_len, k_start} : {h_slow, hlen, hstart};
+  assign h_slow = rx_mrg && (bmin[hp] == '0 ||
+                            16'(hlen) + (hh20 ? 16'(NET_HDR_HASH_LEN) : 16'(NET_HDR_LEN)) > bmin[hp]);
+  assign a_ck   = cont ? {k_meta, 1'b1, k_len, k_start} : {hmeta, h_slow, hlen, hstart};
 
   typedef enum logic [1:0] { A_LOOK, A_ASK, A_WAIT } ast_t;
   ast_t     ast;
@@ -173,7 +200,7 @@ module vq_rx
   logic     h_stale;
   logic     a_valid, a_ready, a_take;
   logic [1:0] a_kind;
-  assign h_stale = st[ap] != 3'(QSTATE_RUNNING) || gen[ap] != ag;
+  assign h_stale = st[ap] != 3'(QSTATE_RUNNING) || gen[ap] != ag || (!cont && hfilt);
   always_comb begin
     a_valid = 1'b0;
     a_kind  = JOB_WALK;
@@ -227,6 +254,7 @@ module vq_rx
           k_g     <= hg;
           k_len   <= hlen;
           k_start <= hstart;
+          k_meta  <= hmeta;
         end
       end
       if (m_more) begin
@@ -242,8 +270,13 @@ module vq_rx
     end
   end
 
+  logic        ae_valid, ae_done, ue_take, ue_cpl;
+  logic [15:0] ae_p, ae_val, ae_done_p, ue_take_p, ue_cpl_p, ue_val;
+  logic [NP-1:0] ue_want;
   vq_ring #(.NP(NP), .ENG(0), .HL(HL), .CKW(CKW)) u_ring (
-    .clk, .rst_n, .datapath_en, .st, .size, .driver, .pend, .pend_clr, .pend_clr_p,
+    .ev_en, .ae_valid, .ae_p, .ae_val, .ae_done, .ae_done_p, .ue_want, .ue_take,
+    .ue_take_p, .ue_cpl, .ue_cpl_p, .ue_val,
+        .clk, .rst_n, .datapath_en, .st, .size, .driver, .pend, .pend_clr, .pend_clr_p,
     .clr_valid, .clr_p, .start_valid, .start_p, .start_base,
     .rq_valid(rq_valid[0]), .rq_ready(rq_ready[0]), .rq_addr(rq_addr[0]),
     .rq_len(rq_len[0]), .rq_q(rq_q[0]), .rq_p(rq_p[0]), .rq_cookie(rq_cookie[0]),
@@ -289,7 +322,9 @@ module vq_rx
     .cnt_pkt, .cnt_bytes, .drop(out_drop), .hq_p(iq_p), .hq_busy(out_busy));
 
   vq_used #(.NP(NP), .DEPTH(16), .BATCH(32)) u_used (
-    .coal_valid(cmd_valid && (cmd == 2'(QC_CMD_START) || cmd == 2'(QC_CMD_COAL))),
+    .ev_en, .ae_valid, .ae_p, .ae_val, .ae_done, .ae_done_p, .ue_want, .ue_take,
+    .ue_take_p, .ue_cpl, .ue_cpl_p, .ue_val,
+        .coal_valid(cmd_valid && (cmd == 2'(QC_CMD_START) || cmd == 2'(QC_CMD_COAL))),
     .coal_p(cmd_p), .coal(cmd_coal),
     .clk, .rst_n, .st, .gen, .size, .vector, .device, .noint, .clr_valid, .clr_p, .start_valid, .start_p, .start_base,
     .push(u_push), .push_p(u_p), .push_gen(u_gen), .push_id(u_id), .push_len(u_len), .push_more(u_more),

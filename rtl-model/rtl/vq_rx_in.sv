@@ -1,10 +1,13 @@
-// vq_rx_in: the MAC side of receive.  The first beat of a frame picks its queue pair
-// (XOR of bytes 26..37 of an IPv4 frame, modulo the active pairs).  Frames for a queue
-// that is not RUNNING, or while the data path is off, are sunk at line rate and counted.
-// The others go to a circular frame buffer of NL lines, each frame line-aligned and
-// already preceded by its 12-byte virtio-net header (a fixed 12-byte shift, so the
-// writer later sees header and frame as one byte stream).  The writer reads any 64
-// bytes of it through the rotating read port.
+// vq_rx_in: the MAC side of receive.  Frames go to a circular frame buffer of NL lines,
+// each line-aligned and shifted by the size of the virtio-net header it will get (12
+// bytes, 20 with HDR_HASH), so that the writer later sees header and frame as one byte
+// stream; it reads any 64 bytes of it through the rotating read port, and lays the
+// header's contents over the first bytes (vq_rx_out).  While the data path is off frames
+// are sunk at line rate and counted.  Once a frame is whole, vq_rx_cls decides from its
+// first beat and its sum what becomes of it (filter, queue pair, hash, checksum); four
+// cycles later it is pushed to the writer's queue with that verdict - a frame the filter
+// refused or whose queue is not RUNNING too: the writer drops it in order, which is what
+// frees its lines.
 `default_nettype none
 module vq_rx_in
   import vionic_regs_pkg::*;
@@ -17,8 +20,14 @@ module vq_rx_in
   input  wire logic                 rst_n,
   input  wire logic                 datapath_en,
   input  wire logic [7:0]           rx_queue_pairs,
-  input  wire logic [NP-1:0][2:0]   st,
   input  wire logic [NP-1:0][7:0]   gen,
+  input  wire logic                 hdr_hash,     // 20-byte headers (HASH_REPORT)
+  input  wire logic                 rx_csum,      // DATA_VALID for verified checksums
+  input  wire logic                 cw_valid,     // RXF_* / RSS_* CSR writes
+  input  wire logic [11:0]          cw_addr,
+  input  wire logic [31:0]          cw_data,
+  output logic [31:0]               rxf_ctrl_q,
+  output logic [31:0]               rss_ctrl_q,
   input  wire logic                 s_axis_rx_tvalid,
   output logic                      s_axis_rx_tready,
   input  wire logic [511:0]         s_axis_rx_tdata,
@@ -26,8 +35,9 @@ module vq_rx_in
   input  wire logic                 s_axis_rx_tlast,
   // frames written
   output logic                      f_push,
-  input  wire logic                 f_full,
+  input  wire logic                 f_full,       // no room for the frames in vq_rx_cls
   output logic [15:0]               f_p,
+  output logic [38:0]               f_meta,       // {filt, h20, data_valid, report, hash}
   output logic [7:0]                f_gen,
   output logic [11:0]               f_len,
   output logic [$clog2(NL)-1:0]     f_start,
@@ -35,12 +45,13 @@ module vq_rx_in
   input  wire logic                 rd_en,        // rd_data is used this cycle
   input  wire logic [$clog2(NL)+5:0] rd_off,      // byte offset in the buffer
   output logic [511:0]              rd_data,
-  output logic                      drop
+  output logic                      drop,
+  output logic                      cnt_filt,
+  output logic                      cnt_csum_bad
 );
   localparam int PW = (NP > 1) ? $clog2(NP) : 1;
   localparam int LW = $clog2(NL);
   localparam int KMAX = (MAXF + 63) / 64;        // beats of the longest frame
-  localparam logic [95:0] HDR = 96'd1 << 80;     // num_buffers = 1 at bytes 10..11
   if (NL < 2 * (KMAX + 2) || (NL & (NL - 1)) != 0) begin : g_bad
     $error("vq_rx_in: NL must be a power of two holding two of the longest frames");
   end
@@ -52,9 +63,10 @@ module vq_rx_in
   logic [511:0] bank1 [NL/2];
   logic [LW:0]  bt;                 // lines of complete frames (free-running)
 
-  logic          inf, idrop;
-  logic [PW-1:0] ip;
-  logic [7:0]    ig;
+  logic          inf, idrop, ih20;
+  logic [511:0]  b0;                // the frame's first beat
+  logic [127:0]  b1;                // the first 16 bytes of its second
+  logic [31:0]   sum;               // big-endian 16-bit words of the beats so far
   logic [6:0]    k;                 // beats seen, saturating at KMAX+1
   logic [12:0]   flen;              // bytes, saturating
 
@@ -68,30 +80,11 @@ module vq_rx_in
       for (int i = 0; i < 64; i++) if (s_axis_rx_tkeep[i]) nb = 7'(i + 1);
     end
   end
-  logic [7:0] h, pairs;
-  logic [PW-1:0] sp;
-  always_comb begin
-    h  = '0;
-    sp = '0;
-    pairs = rx_queue_pairs;
-    if (pairs == '0) pairs = 8'd1;
-    if (int'(pairs) > NP) pairs = 8'(NP);
-    if (s_axis_rx_tvalid && !inf) begin
-      if (s_axis_rx_tdata[8*12 +: 8] == 8'h08 && s_axis_rx_tdata[8*13 +: 8] == 8'h00 &&
-          (!s_axis_rx_tlast || nb >= 7'd38))
-        for (int i = 26; i < 38; i++) h = h ^ s_axis_rx_tdata[8*i +: 8];
-      sp = PW'(h % pairs);
-    end
-  end
-
-  logic          c_drop, c_write, c_space;
-  logic [PW-1:0] c_p;
-  logic [7:0]    c_g;
+  logic          c_drop, c_write, c_space, c_h20;
   logic [6:0]    c_k;
   logic [12:0]   c_len;
-  assign c_p    = inf ? ip : sp;
-  assign c_g    = inf ? ig : gen[sp];
-  assign c_drop = inf ? idrop : (!datapath_en || st[sp] != 3'(QSTATE_RUNNING));
+  assign c_h20  = inf ? ih20 : hdr_hash;
+  assign c_drop = inf ? idrop : !datapath_en;
   assign c_k    = inf ? k : '0;
   assign c_len  = (inf ? flen : '0) + 13'(nb);
   assign c_write = !c_drop && int'(c_k) < KMAX;
@@ -105,19 +98,63 @@ module vq_rx_in
   logic take;
   assign take = s_axis_rx_tvalid && s_axis_rx_tready;
 
-  // beat k lands at bytes 12+64k.. of the frame's lines: bytes 12..63 of line la (all of
-  // it, header first, for beat 0) and bytes 0..11 of line la+1
+  // beat k lands at bytes SH+64k.. of the frame's lines (SH: 12 or 20): bytes SH..63 of
+  // line la and bytes 0..SH-1 of line la+1
   logic [LW-1:0] la, lb;
   assign la = bt[LW-1:0] + LW'(c_k);
   assign lb = la + 1'b1;
 
+  logic [511:0] la_d, lb_d;
+  /* verilator lint_off UNUSEDSIGNAL */  // the bytes of the lines a beat leaves alone
+  logic [511:0] la_old, lb_old;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign la_old = la[0] ? bank1[la[LW-1:1]] : bank0[la[LW-1:1]];
+  assign lb_old = lb[0] ? bank1[lb[LW-1:1]] : bank0[lb[LW-1:1]];
+  always_comb begin
+    if (c_h20) begin
+      la_d = {s_axis_rx_tdata[351:0], la_old[159:0]};
+      lb_d = {lb_old[511:160], s_axis_rx_tdata[511:352]};
+    end else begin
+      la_d = {s_axis_rx_tdata[415:0], la_old[95:0]};
+      lb_d = {lb_old[511:96], s_axis_rx_tdata[511:416]};
+    end
+  end
+
+  // the sum the checksum check starts from: every byte the MAC kept, big-endian words
+  logic [31:0] bsum;
+  always_comb begin
+    bsum = '0;
+    if (s_axis_rx_tvalid)
+      for (int i = 0; i < 64; i++)
+        if (s_axis_rx_tkeep[i])
+          bsum = bsum + ((i & 1) != 0 ? {24'd0, s_axis_rx_tdata[8*i +: 8]}
+                                      : {16'd0, s_axis_rx_tdata[8*i +: 8], 8'd0});
+  end
+
   logic last_ok;
   assign last_ok = take && s_axis_rx_tlast && !c_drop && !c_over;
-  assign f_push  = last_ok;
-  assign f_p     = 16'(c_p);
-  assign f_gen   = c_g;
-  assign f_len   = 12'(c_len);
-  assign f_start = bt[LW-1:0];
+
+  // ---- the verdict ------------------------------------------------------------------
+  localparam int TW = 1 + 12 + LW;
+  logic [TW-1:0] o_tag;
+  logic          o_valid, o_filt, o_cok, o_cbad;
+  logic [PW-1:0] o_p;
+  logic [31:0]   o_hash;
+  logic [3:0]    o_rep;
+  vq_rx_cls #(.NP(NP), .TW(TW)) u_cls (
+    .clk, .rst_n, .cw_valid, .cw_addr, .cw_data, .rxf_ctrl_q, .rss_ctrl_q, .rx_queue_pairs,
+    .in_valid(last_ok), .in_b0(c_k == '0 ? s_axis_rx_tdata : b0),
+    .in_b1(c_k == 7'd1 ? s_axis_rx_tdata[127:0] : b1), .in_sum((c_k == '0 ? 32'd0 : sum) + bsum),
+    .in_len(c_len), .in_tag({c_h20, 12'(c_len), bt[LW-1:0]}),
+    .out_valid(o_valid), .out_tag(o_tag), .out_filt(o_filt), .out_p(o_p), .out_hash(o_hash),
+    .out_rep(o_rep), .out_csum_ok(o_cok), .out_csum_bad(o_cbad));
+  logic o_h20;
+  assign {o_h20, f_len, f_start} = o_tag;
+  assign f_push  = o_valid;
+  assign f_p     = 16'(o_p);
+  assign f_gen   = gen[o_p];
+  assign f_meta  = {o_filt, o_h20, o_cok && rx_csum, o_h20 ? o_rep : 4'd0,
+                    o_h20 ? o_hash : 32'd0};
 
   // ---- read port: 64 bytes from any offset, when asked (a 1024-bit rotate is dear) -----
   logic [LW-1:0] ra, rb;
@@ -131,7 +168,9 @@ module vq_rx_in
   end
 
   always_ff @(posedge clk) begin
-    drop <= 1'b0;
+    drop         <= 1'b0;
+    cnt_filt     <= o_valid && o_filt;
+    cnt_csum_bad <= o_valid && !o_filt && o_cbad && rx_csum;
     if (!rst_n) begin
       inf   <= 1'b0;
       idrop <= 1'b0;
@@ -140,25 +179,26 @@ module vq_rx_in
       flen  <= '0;
     end else if (take) begin
       if (c_write) begin
-        if (c_k == '0) begin
-          if (la[0]) bank1[la[LW-1:1]] <= {s_axis_rx_tdata[415:0], HDR};
-          else       bank0[la[LW-1:1]] <= {s_axis_rx_tdata[415:0], HDR};
-        end else begin
-          if (la[0]) bank1[la[LW-1:1]] <= {s_axis_rx_tdata[415:0], bank1[la[LW-1:1]][95:0]};
-          else       bank0[la[LW-1:1]] <= {s_axis_rx_tdata[415:0], bank0[la[LW-1:1]][95:0]};
-        end
-        if (lb[0]) bank1[lb[LW-1:1]] <= {bank1[lb[LW-1:1]][511:96], s_axis_rx_tdata[511:416]};
-        else       bank0[lb[LW-1:1]] <= {bank0[lb[LW-1:1]][511:96], s_axis_rx_tdata[511:416]};
+        if (la[0]) bank1[la[LW-1:1]] <= la_d;
+        else       bank0[la[LW-1:1]] <= la_d;
+        if (lb[0]) bank1[lb[LW-1:1]] <= lb_d;
+        else       bank0[lb[LW-1:1]] <= lb_d;
       end
       if (s_axis_rx_tlast) begin
         inf <= 1'b0;
         if (c_drop || c_over) drop <= 1'b1;
-        else bt <= bt + (LW+1)'((c_len + 13'd12 + 13'd63) >> 6);
+        else bt <= bt + (LW+1)'((c_len + (c_h20 ? 13'd20 : 13'd12) + 13'd63) >> 6);
       end else begin
         inf   <= 1'b1;
         idrop <= c_drop;
-        ip    <= c_p;
-        ig    <= c_g;
+        ih20  <= c_h20;
+        if (c_k == '0) begin
+          b0  <= s_axis_rx_tdata;
+          sum <= bsum;
+        end else begin
+          sum <= sum + bsum;
+        end
+        if (c_k == 7'd1) b1 <= s_axis_rx_tdata[127:0];
         k     <= (int'(c_k) > KMAX) ? c_k : c_k + 1'b1;
         flen  <= (c_len > 13'h1000) ? 13'h1000 : c_len;
       end

@@ -1,7 +1,9 @@
 // vq_rx_out: the host side of receive.  Takes each frame with the chain the walker
 // fetched for it, in arrival order, and writes header+frame (one byte stream in the
 // frame buffer) across the chain's buffers in writes of up to 64 bytes; then hands
-// {head, 12+len} to the used writer.  A chain that is too small (or longer than the
+// {head, hdr+len} to the used writer.  The header (12 bytes, 20 with HDR_HASH) is laid
+// over the stream's first bytes as they go out: flags (DATA_VALID), num_buffers 1, and
+// hash_value/hash_report, from the frame's metadata.  A chain that is too small (or longer than the
 // walker keeps) is returned with used.len 0; frames without a chain are dropped.  A frame
 // is started only while its queue is RUNNING; once its first write is out it is written
 // whole and completed even if the queue is being reset (which waits for it: hq_busy).
@@ -21,7 +23,8 @@ module vq_rx_out
 #(
   parameter int NP = 4,
   parameter int NL = 512,
-  parameter int MAXB = 64    // buffers one merged frame may use (vq_used counts to 127)
+  parameter int MAXB = 64,   // buffers one merged frame may use (vq_used counts to 127)
+  parameter int MW = 39      // frame metadata: {filt, h20, data_valid, report[3:0], hash[31:0]}
 ) (
   /* verilator lint_off UNUSEDSIGNAL */  // queue numbers and cookies are full width on every port
   input  wire logic                 clk,
@@ -36,7 +39,7 @@ module vq_rx_out
   input  wire logic [15:0]          r_reason,
   input  wire logic [7:0]           r_ndesc,
   input  wire logic [24:0]          r_total,
-  input  wire logic [13+$clog2(NL)-1:0] r_ck,     // {slow, frame length, first line}
+  input  wire logic [MW+13+$clog2(NL)-1:0] r_ck,  // {meta, slow, frame length, first line}
   output logic [7:0]                r_di,
   input  wire logic [63:0]          r_daddr,
   input  wire logic [31:0]          r_dlen,
@@ -78,16 +81,29 @@ module vq_rx_out
   `include "vq_defs.svh"
   localparam int PW = (NP > 1) ? $clog2(NP) : 1;
   localparam int LW = $clog2(NL);
-  localparam int HDR = NET_HDR_LEN;
 
-  logic          slow;
+  logic          slow, m_filt, m_h20, m_dv;
+  logic [3:0]    m_rep;
+  logic [31:0]   m_hash;
   logic [11:0]   flen;
   logic [LW-1:0] fstart;
-  logic [12:0]   T;
+  logic [12:0]   T, HDR;
   logic [LW:0]   fnl;
-  assign {slow, flen, fstart} = r_ck;
-  assign T   = 13'(flen) + 13'(HDR);
+  assign {m_filt, m_h20, m_dv, m_rep, m_hash, slow, flen, fstart} = r_ck;
+  assign HDR = m_h20 ? 13'(NET_HDR_HASH_LEN) : 13'(NET_HDR_LEN);
+  assign T   = 13'(flen) + HDR;
   assign fnl = (LW+1)'((T + 13'd63) >> 6);
+
+  // the header's contents, laid over the buffer's first HDR bytes (virtio 5.1.6)
+  logic [159:0] hv, hm;
+  always_comb begin
+    hv = '0;
+    hv[7:0]    = m_dv ? 8'(NET_HDR_F_DATA_VALID) : 8'd0;
+    hv[87:80]  = 8'd1;                        // num_buffers (rewritten for merged frames)
+    hv[127:96] = m_hash;
+    hv[131:128] = m_rep;
+    hm = m_h20 ? '1 : 160'({96{1'b1}});
+  end
 
   logic r_stale;
   assign r_stale = st[r_p[PW-1:0]] != 3'(QSTATE_RUNNING) || gen[r_p[PW-1:0]] != r_gen;
@@ -150,6 +166,16 @@ module vq_rx_out
   assign ns     = e_s + 13'(c);
   assign rd_off = {fstart, 6'd0} + (LW+6)'(e_s);
 
+  logic [511:0] ov, om;
+  always_comb begin
+    ov = '0;
+    om = '0;
+    if (busy && e_s < HDR) begin   // (only for a write: the cycle model evaluates it always)
+      ov = 512'(hv) >> {e_s, 3'd0};
+      om = 512'(hm) >> {e_s, 3'd0};
+    end
+  end
+
   logic d_next, d_write, d_last, d_full, abandon, side;
   assign d_next  = busy && e_dpos >= r_dlen;                // an empty or used-up descriptor
   // a frame whose first write went out is finished whatever happens to its queue; one
@@ -201,7 +227,7 @@ module vq_rx_out
       if (wr_valid && wr_ready) wr_valid <= 1'b0;
       if (pu_go) pu_valid <= 1'b0;
       if (side) begin
-        drop   <= 1'b1;
+        drop   <= !m_filt;              // counted by the filter instead
         m_done <= slow;
         bh     <= bh + fnl;
       end
@@ -236,7 +262,7 @@ module vq_rx_out
       if (d_write) begin
         wr_valid <= 1'b1;
         wr_addr  <= r_daddr + 64'(e_dpos);
-        wr_data  <= rd_data;
+        wr_data  <= (rd_data & ~om) | (ov & om);
         wr_len   <= 7'(c);
         wr_p     <= r_p;
         s        <= ns;

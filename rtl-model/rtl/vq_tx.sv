@@ -17,7 +17,10 @@ module vq_tx
   input  wire logic                 clk,
   input  wire logic                 rst_n,
   input  wire logic                 datapath_en,
+  input  wire logic                 ev_en,
   input  wire logic                 ind_en,
+  input  wire logic                 tx_csum,
+  input  wire logic                 hdr_hash,
   input  wire logic                 dev_reset,
   input  wire logic                 cmd_valid,
   input  wire logic [1:0]           cmd,
@@ -110,8 +113,13 @@ module vq_tx
   logic        unused_c_wait;
   logic [NP-1:0] unused_avout;
   logic        unused_r_ck;
+  logic        ae_valid, ae_done, ue_take, ue_cpl;
+  logic [15:0] ae_p, ae_val, ae_done_p, ue_take_p, ue_cpl_p, ue_val;
+  logic [NP-1:0] ue_want;
   vq_ring #(.NP(NP), .ENG(1), .HL(HL), .CKW(CKW)) u_ring (
-    .clk, .rst_n, .datapath_en, .st, .size, .driver, .pend, .pend_clr, .pend_clr_p,
+    .ev_en, .ae_valid, .ae_p, .ae_val, .ae_done, .ae_done_p, .ue_want, .ue_take,
+    .ue_take_p, .ue_cpl, .ue_cpl_p, .ue_val,
+        .clk, .rst_n, .datapath_en, .st, .size, .driver, .pend, .pend_clr, .pend_clr_p,
     .clr_valid, .clr_p, .start_valid, .start_p, .start_base,
     .rq_valid(rq_valid[0]), .rq_ready(rq_ready[0]), .rq_addr(rq_addr[0]),
     .rq_len(rq_len[0]), .rq_q(rq_q[0]), .rq_p(rq_p[0]), .rq_cookie(rq_cookie[0]),
@@ -161,7 +169,7 @@ module vq_tx
   logic [15:0] u_p, u_id;
   logic [7:0]  u_gen;
   vq_txbuf #(.NP(NP), .NF(NF), .NL(NL), .MAXRD(MAXRD), .MAXF(2048), .CKW(CKW)) u_buf (
-    .clk, .rst_n, .st, .gen,
+    .clk, .rst_n, .st, .gen, .tx_csum, .hdr_hash,
     .r_valid, .r_p, .r_gen, .r_head, .r_status, .r_reason, .r_ndesc, .r_total, .r_di,
     .r_daddr, .r_dlen, .r_pop,
     .err_valid(err_valid[1]), .err_p(err_p[1]), .err_reason(err_reason[1]),
@@ -175,7 +183,9 @@ module vq_tx
 
   // ---- used ring -------------------------------------------------------------------
   vq_used #(.NP(NP), .DEPTH(16), .BATCH(32)) u_used (
-    .coal_valid(cmd_valid && (cmd == 2'(QC_CMD_START) || cmd == 2'(QC_CMD_COAL))),
+    .ev_en, .ae_valid, .ae_p, .ae_val, .ae_done, .ae_done_p, .ue_want, .ue_take,
+    .ue_take_p, .ue_cpl, .ue_cpl_p, .ue_val,
+        .coal_valid(cmd_valid && (cmd == 2'(QC_CMD_START) || cmd == 2'(QC_CMD_COAL))),
     .coal_p(cmd_p), .coal(cmd_coal),
     .clk, .rst_n, .st, .gen, .size, .vector, .device, .noint, .clr_valid, .clr_p, .start_valid, .start_p, .start_base,
     .push(u_push), .push_p(u_p), .push_gen(u_gen), .push_id(u_id), .push_len('0), .push_more(1'b0),

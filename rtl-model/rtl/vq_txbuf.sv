@@ -8,6 +8,14 @@
 // is RUNNING; once its first beat is out it finishes and is completed even if the queue
 // is being reset (the reset waits for it: hq_busy).  Frames not started by then are
 // dropped without a trace: the driver takes their buffers back.
+//
+// TX checksum (TX_CSUM): the header is read too, into the last bytes of an extra line
+// before the frame's first, so one read may cover header and data.  Once a frame is
+// whole, a scanner (a second read port, one line a cycle, so it keeps up with the MAC
+// while the frame before goes out) reads the header and, for NEEDS_CSUM, sums the frame
+// from csum_start; the emitter puts the folded result at csum_start + csum_offset as
+// the beat holding it goes out (skb_checksum_help: 0 is sent as 0xffff).  A csum_start /
+// csum_offset pointing past the frame leaves it as it is.
 `default_nettype none
 module vq_txbuf
   import vionic_regs_pkg::*;
@@ -24,6 +32,8 @@ module vq_txbuf
   input  wire logic                 rst_n,
   input  wire logic [NP-1:0][2:0]   st,
   input  wire logic [NP-1:0][7:0]   gen,
+  input  wire logic                 tx_csum,
+  input  wire logic                 hdr_hash,   // 20-byte headers
   // chains from the walker
   input  wire logic                 r_valid,
   input  wire logic [15:0]          r_p,
@@ -76,7 +86,8 @@ module vq_txbuf
   localparam int FW = $clog2(NF);
   localparam int LW = $clog2(NL);
   localparam int BW = LW + 6;                 // byte offset in the buffer
-  localparam int HDR = NET_HDR_LEN;
+  logic [4:0] HDR;
+  assign HDR = hdr_hash ? 5'(NET_HDR_HASH_LEN) : 5'(NET_HDR_LEN);
   if (NF < 2 || (NF & (NF - 1)) != 0 || NL < 64 || (NL & (NL - 1)) != 0) begin : g_bad
     $error("vq_txbuf: NF and NL must be powers of two, NL >= 64");
   end
@@ -95,6 +106,11 @@ module vq_txbuf
   logic [LW-1:0] f_start [NF];
   logic [6:0]    f_nl    [NF];
   logic          f_drop  [NF];
+  logic          f_hl    [NF];   // a header line precedes the frame (TX_CSUM)
+  logic          f_scan  [NF];   // the scanner is done with it
+  logic          f_fix   [NF];   // put f_csum at byte f_fo
+  logic [12:0]   f_fo    [NF];
+  logic [15:0]   f_csum  [NF];
   logic          f_idone [NF];   // every read for it has been issued
   logic [7:0]    f_nrd   [NF];
   logic [7:0]    f_ndone [NF];
@@ -112,13 +128,14 @@ module vq_txbuf
   logic [7:0]    nrd;
   logic [LW-1:0] cstart;
 
-  logic          r_stale, r_drop, f_room;
+  logic          r_stale, r_drop, f_room, cs;
   logic [24:0]   r_flen;
   logic [6:0]    r_nl;
   assign r_stale = st[r_p[PW-1:0]] != 3'(QSTATE_RUNNING) || gen[r_p[PW-1:0]] != r_gen;
   assign r_flen  = r_total - 25'(HDR);
   assign r_drop  = r_status == CH_TOOLONG || r_total <= 25'(HDR) || r_flen > 25'(MAXF);
   assign r_nl    = 7'((r_flen + 25'd63) >> 6);
+  assign cs      = tx_csum;
   assign f_room  = (ft - fh) != (FW+1)'(NF);
 
   // a frame's first read goes out in the cycle its chain is taken (e_* are the values
@@ -130,7 +147,7 @@ module vq_txbuf
   logic [7:0]    e_nrd;
   assign alloc_go = ist == I_IDLE && r_valid && r_status != CH_STALE && !r_stale &&
                     r_status != CH_ERR && !r_drop && f_room &&
-                    (LW+1)'(NL) - (bt - bh) >= (LW+1)'(r_nl);
+                    (LW+1)'(NL) - (bt - bh) >= (LW+1)'(r_nl) + (LW+1)'(cs);
   assign active   = ist == I_RD || alloc_go;
   assign e_cum    = ist == I_RD ? cum : '0;
   assign e_dpos   = ist == I_RD ? dpos : '0;
@@ -140,15 +157,16 @@ module vq_txbuf
 
   logic [31:0] skip, pos, left, chunk;
   always_comb begin
-    skip = (e_cum < 32'(HDR)) ? 32'(HDR) - e_cum : 32'd0;
+    skip = (!cs && e_cum < 32'(HDR)) ? 32'(HDR) - e_cum : 32'd0;
     if (skip > r_dlen) skip = r_dlen;
     pos   = (e_dpos > skip) ? e_dpos : skip;
     left  = r_dlen - pos;
     chunk = (left > 32'(MAXRD)) ? 32'(MAXRD) : left;
   end
-  // where the read's first byte goes: the frame's first line + its offset after the header
+  // where the read's first byte goes: chain byte HDR is byte 0 of the frame's first line
+  // (with TX_CSUM that line follows the header's)
   logic [BW-1:0] boff;
-  assign boff = BW'({e_start, 6'd0}) + BW'(e_cum + pos - 32'(HDR));
+  assign boff = BW'({e_start, 6'd0}) + (cs ? BW'(64) : BW'(0)) + BW'(e_cum + pos - 32'(HDR));
 
   logic rd_go, rd_last, i_done, i_next;
   // all issued, or the queue was reset under us (the emitter then drops the frame)
@@ -194,14 +212,14 @@ module vq_txbuf
   logic [12:0]   erem;
   assign he       = fh[FW-1:0];
   assign h_there  = fh != ft;
-  assign h_ready  = h_there && f_idone[he] && f_ndone[he] == f_nrd[he];
+  assign h_ready  = h_there && f_idone[he] && f_ndone[he] == f_nrd[he] && f_scan[he];
   assign h_stale  = st[f_p[he]] != 3'(QSTATE_RUNNING) || gen[f_p[he]] != f_gen[he];
   assign out_free = !m_axis_tx_tvalid || m_axis_tx_tready;
   // a frame is dropped whole or sent whole: the check is made before its first beat
   assign e_skip   = h_ready && ebeat == '0 && (h_stale || (f_drop[he] && !u_full));
   assign e_beat   = h_ready && out_free && !f_drop[he] && (ebeat != '0 || (!h_stale && !u_full));
   assign e_last   = ebeat == f_nl[he] - 1'b1;
-  assign eline    = f_start[he] + LW'(ebeat);
+  assign eline    = f_start[he] + LW'(f_hl[he]) + LW'(ebeat);
   assign erem     = f_len[he] - 13'({ebeat, 6'd0});
 
   assign u_push    = (e_skip && !h_stale) || (e_beat && e_last);
@@ -210,6 +228,97 @@ module vq_txbuf
   assign u_id      = f_head[he];
   // once its first beat is out a frame is finished whatever happens to its queue
   assign hq_busy   = ebeat != '0 && f_p[he] == hq_p[PW-1:0];
+
+  // ---- checksum scanner -------------------------------------------------------------
+  logic [FW:0]   fs;             // the frame it looks at (fh <= fs <= ft)
+  logic [FW-1:0] sf;
+  logic          s_busy, s_ready, s_hdr;
+  logic [6:0]    sl;             // data line being summed
+  logic [31:0]   ssum;
+  logic [12:0]   s_start;
+  logic [LW-1:0] sline;
+  logic [511:0]  sdata;
+  assign sf      = fs[FW-1:0];
+  assign s_ready = fs != ft && f_idone[sf] && f_ndone[sf] == f_nrd[sf] && !f_scan[sf];
+  assign s_hdr   = s_ready && !s_busy;
+  assign sline   = f_start[sf] + (s_hdr ? LW'(0) : LW'(1) + LW'(sl));
+  assign sdata   = sline[0] ? bank1[sline[LW-1:1]] : bank0[sline[LW-1:1]];
+  // the header sits in the last HDR bytes of the frame's header line
+  /* verilator lint_off UNUSEDSIGNAL */  // flags bit 0 (NEEDS_CSUM), csum_start, csum_offset
+  logic [159:0] hb;
+  logic [15:0]  h_cstart, h_coff;
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [13:0]  h_fo;
+  assign hb       = hdr_hash ? sdata[511:352] : {64'd0, sdata[511:416]};
+  assign h_cstart = hb[63:48];     // le16 at header bytes 6 and 8
+  assign h_coff   = hb[79:64];
+  assign h_fo     = 14'(h_cstart) + 14'(h_coff);
+  // big-endian words of line sl from csum_start to the end (worked out only while summing:
+  // the cycle model evaluates it every cycle)
+  logic [31:0] lsum;
+  logic [12:0] loff;
+  always_comb begin
+    lsum = '0;
+    loff = '0;
+    if (s_busy)
+      for (int i = 0; i < 64; i++) begin
+        loff = {sl[6:0], 6'd0} + 13'(i);
+        if (loff >= s_start && loff < f_len[sf])
+          lsum = lsum + ((i & 1) != 0 ? {24'd0, sdata[8*i +: 8]} : {16'd0, sdata[8*i +: 8], 8'd0});
+      end
+  end
+  function automatic logic [15:0] fold16(input logic [31:0] v);
+    logic [31:0] t;
+    t = {16'd0, v[15:0]} + {16'd0, v[31:16]};
+    t = {16'd0, t[15:0]} + {16'd0, t[31:16]};
+    return t[15:0];
+  endfunction
+  logic [15:0] s_res;
+  assign s_res = ~fold16(ssum + lsum);
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      fs     <= '0;
+      s_busy <= 1'b0;
+    end else if (s_busy) begin
+      ssum <= ssum + lsum;
+      sl   <= sl + 1'b1;
+      if (sl + 1'b1 == f_nl[sf]) begin
+        f_csum[sf] <= (s_res == '0) ? 16'hffff : s_res;
+        f_scan[sf] <= 1'b1;
+        s_busy     <= 1'b0;
+        fs         <= fs + 1'b1;
+      end
+    end else if (s_ready) begin
+      // needs a sum: TX_CSUM frame, NEEDS_CSUM, the field inside the frame
+      if (f_hl[sf] && !f_drop[sf] && (hb[0] != 1'b0) && 14'(f_len[sf]) >= h_fo + 14'd2 &&
+          13'(h_cstart) < f_len[sf]) begin
+        f_fix[sf] <= 1'b1;
+        f_fo[sf]  <= 13'(h_fo);
+        s_start   <= 13'(h_cstart);
+        ssum      <= '0;
+        sl        <= '0;
+        s_busy    <= 1'b1;
+      end else begin
+        f_fix[sf] <= 1'b0;
+        f_scan[sf] <= 1'b1;
+        fs        <= fs + 1'b1;
+      end
+    end else if (fs != ft && f_scan[sf]) begin
+      fs <= fs + 1'b1;          // recorded as dropped: nothing to sum
+    end
+  end
+
+  // the line going out, with the checksum bytes (big-endian) if it holds them
+  function automatic logic [511:0] patch(input logic [511:0] d, input logic fix,
+                                         input logic [12:0] fo, input logic [15:0] v,
+                                         input logic [6:0] beat);
+    logic [12:0] fo1;
+    fo1 = fo + 13'd1;
+    if (fix && fo[12:6] == beat)  d[8*fo[5:0] +: 8]  = v[15:8];
+    if (fix && fo1[12:6] == beat) d[8*fo1[5:0] +: 8] = v[7:0];
+    return d;
+  endfunction
 
   always_ff @(posedge clk) begin
     err_valid <= 1'b0;
@@ -240,6 +349,9 @@ module vq_txbuf
           f_len[ft[FW-1:0]]   <= '0;
           f_nl[ft[FW-1:0]]    <= '0;
           f_drop[ft[FW-1:0]]  <= 1'b1;
+          f_hl[ft[FW-1:0]]    <= 1'b0;
+          f_scan[ft[FW-1:0]]  <= 1'b1;
+          f_fix[ft[FW-1:0]]   <= 1'b0;
           f_idone[ft[FW-1:0]] <= 1'b1;
           f_nrd[ft[FW-1:0]]   <= '0;
           f_ndone[ft[FW-1:0]] <= '0;
@@ -254,11 +366,13 @@ module vq_txbuf
         f_start[ft[FW-1:0]] <= bt[LW-1:0];
         f_nl[ft[FW-1:0]]    <= r_nl;
         f_drop[ft[FW-1:0]]  <= 1'b0;
+        f_hl[ft[FW-1:0]]    <= cs;
+        f_scan[ft[FW-1:0]]  <= 1'b0;
         f_idone[ft[FW-1:0]] <= 1'b0;
         f_nrd[ft[FW-1:0]]   <= '0;
         f_ndone[ft[FW-1:0]] <= '0;
         ft     <= ft + 1'b1;
-        bt     <= bt + (LW+1)'(r_nl);
+        bt     <= bt + (LW+1)'(r_nl) + (LW+1)'(cs);
         cf     <= ft[FW-1:0];
         cstart <= bt[LW-1:0];
         cum    <= '0;
@@ -312,16 +426,17 @@ module vq_txbuf
 
       if (m_axis_tx_tvalid && m_axis_tx_tready) m_axis_tx_tvalid <= 1'b0;
       if (e_skip) begin
-        bh <= bh + (LW+1)'(f_nl[he]);
+        bh <= bh + (LW+1)'(f_nl[he]) + (LW+1)'(f_hl[he]);
         fh <= fh + 1'b1;
       end else if (e_beat) begin
         m_axis_tx_tvalid <= 1'b1;
-        m_axis_tx_tdata  <= eline[0] ? bank1[eline[LW-1:1]] : bank0[eline[LW-1:1]];
+        m_axis_tx_tdata  <= patch(eline[0] ? bank1[eline[LW-1:1]] : bank0[eline[LW-1:1]],
+                                  f_fix[he], f_fo[he], f_csum[he], ebeat);
         m_axis_tx_tlast  <= e_last;
         m_axis_tx_tkeep  <= e_last ? ((erem >= 13'd64) ? '1 : ((64'd1 << erem[5:0]) - 64'd1)) : '1;
         if (e_last) begin
           ebeat     <= '0;
-          bh        <= bh + (LW+1)'(f_nl[he]);
+          bh        <= bh + (LW+1)'(f_nl[he]) + (LW+1)'(f_hl[he]);
           fh        <= fh + 1'b1;
           cnt_pkt   <= 1'b1;
           cnt_bytes <= 16'(f_len[he]);

@@ -16,6 +16,12 @@
 // since the last one; otherwise the message is owed and goes when max_usecs have passed
 // since the first publish that owed it (the scanner looks at each queue every NP
 // cycles).  Either value 0: a message with every publish, as without the feature.
+//
+// EVENT_IDX (ev_en): a message that is due is not sent at once: once the used idx write
+// is out, vq_ring reads used_event (ue_want) and the message goes only if the used idx
+// passed it since the last decision (vring_need_event); NO_INTERRUPT is ignored.  A due
+// message while the read is out asks for another read after it.  vq_ring's avail_event
+// values are written here too (2 bytes after the used ring), for running queues only.
 `default_nettype none
 module vq_used
   import vionic_regs_pkg::*;
@@ -28,6 +34,18 @@ module vq_used
   /* verilator lint_off UNUSEDSIGNAL */  // queue numbers and cookies are full width on every port
   input  wire logic                 clk,
   input  wire logic                 rst_n,
+  input  wire logic                 ev_en,
+  input  wire logic                 ae_valid,
+  input  wire logic [15:0]          ae_p,
+  input  wire logic [15:0]          ae_val,
+  output logic                      ae_done,
+  output logic [15:0]               ae_done_p,
+  output logic [NP-1:0]             ue_want,
+  input  wire logic                 ue_take,
+  input  wire logic [15:0]          ue_take_p,
+  input  wire logic                 ue_cpl,
+  input  wire logic [15:0]          ue_cpl_p,
+  input  wire logic [15:0]          ue_val,
   input  wire logic [NP-1:0][2:0]   st,
   input  wire logic [NP-1:0][7:0]   gen,
   input  wire logic [NP-1:0][15:0]  size,
@@ -102,6 +120,10 @@ module vq_used
   logic [7:0]   usec_div;
   logic [DW:0]  nq    [NP];   // entries of the queue in the FIFO
   logic [15:0]  now;
+  logic [NP-1:0] ae_pend, ue_out, ue_again, owe;
+  logic [15:0]  ae_v   [NP];
+  logic [15:0]  ev_old [NP];   // used idx at the last EVENT_IDX decision
+  logic         msi_direct;    // U_MSI for a message EVENT_IDX already let through
 
   logic          pub_v;       // a publish is under way for pub_p
   logic [PW-1:0] pub_p, sp;
@@ -138,10 +160,25 @@ module vq_used
   assign hq      = hq_p[PW-1:0];
   assign push_in = push && !full;
   assign hq_busy = nq[hq] != '0 || unpub[hq] != '0 || (push_in && push_p[PW-1:0] == hq) ||
-                   (pub_v && pub_p == hq) || (ust == U_MSI && pub_p == hq);
+                   (pub_v && pub_p == hq) || (ust == U_MSI && pub_p == hq) || ae_pend[hq];
+
+  // vring_need_event: the used idx went from old past event since the last decision
+  function automatic logic need_event(input logic [15:0] ev, input logic [15:0] nw,
+                                      input logic [15:0] old);
+    return 16'(nw - ev - 16'd1) < 16'(nw - old);
+  endfunction
+  logic [PW-1:0] uq;
+  assign uq = ue_cpl_p[PW-1:0];
 
   always_ff @(posedge clk) begin
+    ae_done <= 1'b0;
     if (!rst_n) begin
+      ae_pend   <= '0;
+      ue_want   <= '0;
+      ue_out    <= '0;
+      ue_again  <= '0;
+      owe       <= '0;
+      msi_direct <= 1'b0;
       ust       <= U_RUN;
       pub_v     <= 1'b0;
       hold      <= '0;
@@ -185,7 +222,7 @@ module vq_used
             wr_len  <= 7'd2;
             unpub[pub_p] <= '0;
             pub_v <= 1'b0;
-            if (!noint[pub_p] && vector[pub_p] != 16'(MSIX_NO_VECTOR) &&
+            if ((ev_en || !noint[pub_p]) && vector[pub_p] != 16'(MSIX_NO_VECTOR) &&
                 st[pub_p] == 3'(QSTATE_RUNNING)) begin
               if (!coal_on || icnt[pub_p] + 16'(unpub[pub_p]) >= cpk[pub_p]) begin
                 ust          <= U_MSI;
@@ -205,10 +242,17 @@ module vq_used
         if (!wr_valid && !msi_valid) begin
           // the used idx write has been accepted: now the message may follow it
           if (st[pub_p] == 3'(QSTATE_RUNNING) && gen[pub_p] == lgen[pub_p]) begin
-            msi_valid  <= 1'b1;
-            msi_vector <= vector[pub_p];
-            msi_p      <= 16'(pub_p);
+            if (ev_en && !msi_direct) begin
+              // ask the driver first: used_event, read after this used idx went out
+              if (ue_want[pub_p] || ue_out[pub_p]) ue_again[pub_p] <= 1'b1;
+              else                                 ue_want[pub_p]  <= 1'b1;
+            end else begin
+              msi_valid  <= 1'b1;
+              msi_vector <= vector[pub_p];
+              msi_p      <= 16'(pub_p);
+            end
           end
+          msi_direct <= 1'b0;
           ust <= U_RUN;
         end
       end else begin
@@ -243,6 +287,43 @@ module vq_used
           pub_p     <= sp;
           icnt[sp]  <= '0;
           iown[sp]  <= 1'b0;
+        end else if (!take && !flush_h && !batch_full && owe[sp]) begin
+          // EVENT_IDX let this one through
+          ust        <= U_MSI;
+          pub_p      <= sp;
+          msi_direct <= 1'b1;
+          owe[sp]    <= 1'b0;
+        end else if (!take && !flush_h && ae_pend[sp] &&
+                     (wr_free || st[sp] != 3'(QSTATE_RUNNING))) begin
+          ae_pend[sp] <= 1'b0;
+          if (st[sp] == 3'(QSTATE_RUNNING)) begin
+            wr_valid  <= 1'b1;
+            wr_p      <= 16'(sp);
+            wr_addr   <= device[sp] + 64'd4 + {45'd0, size[sp], 3'd0};
+            wr_data   <= 512'(ae_v[sp]);
+            wr_len    <= 7'd2;
+            ae_done   <= 1'b1;
+            ae_done_p <= 16'(sp);
+          end
+        end
+      end
+
+      // EVENT_IDX bookkeeping
+      if (ae_valid && ae_p < 16'(NP)) begin
+        ae_pend[ae_p[PW-1:0]] <= 1'b1;
+        ae_v[ae_p[PW-1:0]]    <= ae_val;
+      end
+      if (ue_take && ue_take_p < 16'(NP)) begin
+        ue_want[ue_take_p[PW-1:0]] <= 1'b0;
+        ue_out[ue_take_p[PW-1:0]]  <= 1'b1;
+      end
+      if (ue_cpl && ue_cpl_p < 16'(NP)) begin
+        ue_out[uq] <= 1'b0;
+        ev_old[uq] <= used_idx[uq];
+        if (need_event(ue_val, used_idx[uq], ev_old[uq])) owe[uq] <= 1'b1;
+        if (ue_again[uq]) begin
+          ue_again[uq] <= 1'b0;
+          ue_want[uq]  <= 1'b1;
         end
       end
 
@@ -260,9 +341,16 @@ module vq_used
         hold[clr_p[PW-1:0]]     <= 1'b0;
         iown[clr_p[PW-1:0]]     <= 1'b0;
         icnt[clr_p[PW-1:0]]     <= '0;
+        ae_pend[clr_p[PW-1:0]]  <= 1'b0;
+        ue_want[clr_p[PW-1:0]]  <= 1'b0;
+        ue_out[clr_p[PW-1:0]]   <= 1'b0;
+        ue_again[clr_p[PW-1:0]] <= 1'b0;
+        owe[clr_p[PW-1:0]]      <= 1'b0;
       end
-      if (start_valid && start_p < 16'(NP))
+      if (start_valid && start_p < 16'(NP)) begin
         used_idx[start_p[PW-1:0]] <= start_base;
+        ev_old[start_p[PW-1:0]]   <= start_base;
+      end
       if (coal_valid && coal_p < 16'(NP)) begin
         cpk[coal_p[PW-1:0]]  <= coal[15:0];
         cus[coal_p[PW-1:0]]  <= coal[31:16];

@@ -335,6 +335,38 @@ int main(int argc, char **argv)
                pts[i].rx_cpp, line_rate_cpp(pts[i].wire), 250.0 / pts[i].tx_cpp,
                250.0 / pts[i].rx_cpp);
     }
+    /* the same traffic spread over 1, 4 and 16 pairs (as many as the build has: the
+     * default build has 4, -DVIONIC_QUEUE_PAIRS=64 all three) */
+    static const unsigned qp_rows[] = {1, 4, 16};
+    double qp_tx[3][2], qp_rx[3][2];
+    unsigned qp_max = 0;
+    {
+        struct tb tb;
+        if (open_bench(&tb, 0, (uint32_t)lat) == 0) {
+            qp_max = vn_net_queue_pairs(tb.net);
+            tb_close(&tb);
+        }
+    }
+    fprintf(stderr, "%s: measuring by queue pairs...\n", prog);
+    printf("  by queue pairs (TX/RX cycles per packet, %u and %u B):\n", wire_sizes[0], wire_sizes[2]);
+    for (unsigned q = 0; q < 3; q++) {
+        qp_tx[q][0] = qp_tx[q][1] = qp_rx[q][0] = qp_rx[q][1] = 0;
+        if (qp_rows[q] > qp_max) {
+            printf("  %6u pairs: not in this build (%u pairs; configure with "
+                   "-DVIONIC_QUEUE_PAIRS=64)\n", qp_rows[q], qp_max);
+            continue;
+        }
+        for (unsigned k = 0; k < 2; k++) {
+            unsigned w = wire_sizes[k ? 2 : 0];
+            if (bench_tx(qp_rows[q], (uint32_t)lat, w, n, &qp_tx[q][k]) ||
+                bench_rx(qp_rows[q], (uint32_t)lat, w, n, &qp_rx[q][k])) {
+                fprintf(stderr, "%s: %u pairs, %u B failed\n", prog, qp_rows[q], w);
+                rc = 1;
+            }
+        }
+        printf("  %6u pairs: %6.2f / %6.2f (64 B), %6.2f / %6.2f (1518 B)\n", qp_rows[q],
+               qp_tx[q][0], qp_rx[q][0], qp_tx[q][1], qp_rx[q][1]);
+    }
     double cps = 0, idle = 0;
     fprintf(stderr, "%s: measuring simulator speed...\n", prog);
     if (bench_speed((unsigned)queues, (uint32_t)lat, n, &cps, &idle))
@@ -401,6 +433,19 @@ int main(int argc, char **argv)
         vn_json_dbl(&j, "line_rate_cycles_per_packet", line_rate_cpp(pts[i].wire));
         vn_json_dbl(&j, "tx_mpps", 250.0 / pts[i].tx_cpp);
         vn_json_dbl(&j, "rx_mpps", 250.0 / pts[i].rx_cpp);
+        vn_json_close(&j, '}');
+    }
+    vn_json_close(&j, ']');
+    vn_json_arr(&j, "by_queue_pairs");
+    for (unsigned q = 0; q < 3; q++) {
+        if (qp_rows[q] > qp_max)
+            continue;
+        vn_json_obj(&j, NULL);
+        vn_json_u64(&j, "queue_pairs", qp_rows[q]);
+        vn_json_dbl(&j, "tx_cycles_per_packet_64", qp_tx[q][0]);
+        vn_json_dbl(&j, "rx_cycles_per_packet_64", qp_rx[q][0]);
+        vn_json_dbl(&j, "tx_cycles_per_packet_1518", qp_tx[q][1]);
+        vn_json_dbl(&j, "rx_cycles_per_packet_1518", qp_rx[q][1]);
         vn_json_close(&j, '}');
     }
     vn_json_close(&j, ']');

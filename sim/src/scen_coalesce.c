@@ -73,7 +73,11 @@ int scen_coalesce(const struct scen_opts *o, struct scen_result *r)
     struct tb tb;
     struct tb_opts to = {.queues = 1, .ring_size = o->ring_size, .dma_latency = o->dma_latency,
                          .fst_path = o->fst_path, .pcap_path = o->pcap_path,
-                         .firmware = o->firmware, .corrupt_frame = -1};
+                         .firmware = o->firmware, .corrupt_frame = -1,
+                         /* interrupt timing as the flags rule it: with EVENT_IDX a driver
+                          * that consumed the frame before the device read used_event asked
+                          * for no interrupt (scenario event-idx covers that rule) */
+                         .features = ~(UINT64_C(1) << VN_F_EVENT_IDX)};
     uint64_t lat_off = 0, lat_on = 0;
     uint32_t pk = 0, us = 0;
     int rc;

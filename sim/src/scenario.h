@@ -61,6 +61,11 @@ int scen_bringup(const struct scen_opts *o, struct scen_result *r);
 int scen_flash_boot(const struct scen_opts *o, struct scen_result *r);
 int scen_flash_powercut(const struct scen_opts *o, struct scen_result *r);
 int scen_coalesce(const struct scen_opts *o, struct scen_result *r);
+int scen_rxfilter(const struct scen_opts *o, struct scen_result *r);
+int scen_rss(const struct scen_opts *o, struct scen_result *r);
+int scen_csum(const struct scen_opts *o, struct scen_result *r);
+int scen_matrix(const struct scen_opts *o, struct scen_result *r);
+int scen_evidx(const struct scen_opts *o, struct scen_result *r);
 
 /* The demo's traffic engine on a testbench that is up: o->packets frames, every one
  * checked; fills r (pass, counts, error). */

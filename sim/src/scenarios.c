@@ -21,6 +21,19 @@ const struct scenario vn_scenarios[] = {
                  "RX_SET/TX_SET 32 packets/50 us, a lone frame's interrupt after max_usecs "
                  "(VQ_SET 1000/20 us), VQ_GET, fallback to RX_SET after a queue re-enable",
      scen_coalesce},
+    {"rx-filter", "control queue RX mode, MAC table, MAC address and VLAN commands, each seen "
+                  "on the RX path: delivered byte for byte or refused and counted", scen_rxfilter},
+    {"rss", "--packets N flows (default 400) land on the queue and with the hash the Toeplitz "
+            "reference and the indirection table say; the table rewritten under traffic "
+            "loses nothing", scen_rss},
+    {"csum", "TX checksum offload and RX checksum validation for TCP/UDP over IPv4/IPv6, "
+             "checked by the testbench's own arithmetic", scen_csum},
+    {"matrix", "negotiation matrix: every offered feature declined in turn (and none), on 1, 4 "
+               "and the most queue pairs (--queues caps it); the demo's traffic byte for byte "
+               "in each cell", scen_matrix},
+    {"event-idx", "EVENT_IDX: an unconsumed frame is announced, used_event 5 ahead holds the "
+                  "interrupt until the 6th; avail_event = the avail idx read last",
+     scen_evidx},
     {NULL, NULL, NULL},
 };
 

@@ -87,7 +87,9 @@ int tb_open(struct tb *tb, const struct tb_opts *o)
                              .rx_buf_len = o->rx_buf_len,
                              .indirect = o->indirect,
                              .tx_split_hdr = o->indirect,
-                             .features = o->no_mrg ? ~(UINT64_C(1) << VN_F_MRG_RXBUF) : 0,
+                             .features = (o->features ? o->features : ~UINT64_C(0)) &
+                                         (o->no_mrg ? ~(UINT64_C(1) << VN_F_MRG_RXBUF)
+                                                    : ~UINT64_C(0)),
                              .use_irq = 1};
     rc = vn_net_open(tb->tr, &no, &tb->net);
     if (rc) {

@@ -16,6 +16,7 @@ struct tb_opts {
     unsigned ring_size;   /* 0: device maximum */
     unsigned rx_buf_len;  /* 0: the driver's default */
     int no_mrg;           /* decline MRG_RXBUF */
+    uint64_t features;    /* features the driver may accept (0: all it knows) */
     int indirect;         /* chains in indirect tables, TX header in its own descriptor */
     uint32_t dma_latency; /* cycles, 0: model default */
     const char *fst_path;
