@@ -51,16 +51,18 @@ module vn_toeplitz #(
   assign out_valid = valid_pipe[LATENCY-1];
 
   // stage 1: each byte's share.  Bytes past in_len contribute nothing, so callers need
-  // not clear them.
+  // not clear them.  (Worked out only for an input that is there: the cycle model
+  // evaluates combinational logic every cycle.)
   logic [31:0] share_d [IN_BYTES];
   logic [31:0] share [IN_BYTES];
   always_comb begin
     for (int i = 0; i < IN_BYTES; i++) begin
       share_d[i] = 32'd0;
-      for (int b = 0; b < 8; b++) begin
-        if (in_data[8*i + 7 - b] && 32'(i) < 32'(in_len))
-          share_d[i] = share_d[i] ^ kseq[KEY_BITS-1-8*i-b -: 32];
-      end
+      if (in_valid)
+        for (int b = 0; b < 8; b++) begin
+          if (in_data[8*i + 7 - b] && 32'(i) < 32'(in_len))
+            share_d[i] = share_d[i] ^ kseq[KEY_BITS-1-8*i-b -: 32];
+        end
     end
   end
   always_ff @(posedge clk) begin

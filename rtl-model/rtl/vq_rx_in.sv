@@ -104,19 +104,22 @@ module vq_rx_in
   assign la = bt[LW-1:0] + LW'(c_k);
   assign lb = la + 1'b1;
 
+  // the two lines a beat touches, as they become (the cycle model evaluates this every
+  // cycle: only for a beat that is there)
   logic [511:0] la_d, lb_d;
-  /* verilator lint_off UNUSEDSIGNAL */  // the bytes of the lines a beat leaves alone
-  logic [511:0] la_old, lb_old;
-  /* verilator lint_on UNUSEDSIGNAL */
-  assign la_old = la[0] ? bank1[la[LW-1:1]] : bank0[la[LW-1:1]];
-  assign lb_old = lb[0] ? bank1[lb[LW-1:1]] : bank0[lb[LW-1:1]];
   always_comb begin
-    if (c_h20) begin
-      la_d = {s_axis_rx_tdata[351:0], la_old[159:0]};
-      lb_d = {lb_old[511:160], s_axis_rx_tdata[511:352]};
-    end else begin
-      la_d = {s_axis_rx_tdata[415:0], la_old[95:0]};
-      lb_d = {lb_old[511:96], s_axis_rx_tdata[511:416]};
+    la_d = '0;
+    lb_d = '0;
+    if (s_axis_rx_tvalid) begin
+      la_d = la[0] ? bank1[la[LW-1:1]] : bank0[la[LW-1:1]];
+      lb_d = lb[0] ? bank1[lb[LW-1:1]] : bank0[lb[LW-1:1]];
+      if (c_h20) begin
+        la_d = {s_axis_rx_tdata[351:0], la_d[159:0]};
+        lb_d = {lb_d[511:160], s_axis_rx_tdata[511:352]};
+      end else begin
+        la_d = {s_axis_rx_tdata[415:0], la_d[95:0]};
+        lb_d = {lb_d[511:96], s_axis_rx_tdata[511:416]};
+      end
     end
   end
 

@@ -242,7 +242,10 @@ module vq_txbuf
   assign s_ready = fs != ft && f_idone[sf] && f_ndone[sf] == f_nrd[sf] && !f_scan[sf];
   assign s_hdr   = s_ready && !s_busy;
   assign sline   = f_start[sf] + (s_hdr ? LW'(0) : LW'(1) + LW'(sl));
-  assign sdata   = sline[0] ? bank1[sline[LW-1:1]] : bank0[sline[LW-1:1]];
+  always_comb begin  // (read only while scanning: the cycle model evaluates it every cycle)
+    sdata = '0;
+    if (s_busy || s_ready) sdata = sline[0] ? bank1[sline[LW-1:1]] : bank0[sline[LW-1:1]];
+  end
   // the header sits in the last HDR bytes of the frame's header line
   /* verilator lint_off UNUSEDSIGNAL */  // flags bit 0 (NEEDS_CSUM), csum_start, csum_offset
   logic [159:0] hb;
