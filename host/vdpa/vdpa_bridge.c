@@ -17,15 +17,15 @@
  * control queue, which the front-end serves itself: nothing of it would reach the device.
  * Kicks are eventfds here: NOTIFICATION_DATA has nothing to carry it. */
 /* The control queue's receive filter, RSS, announce and offload commands would stay in
- * the front-end the same way; HASH_REPORT's 20-byte header, the checksum offloads and
- * EVENT_IDX (this bridge's own control ring and its kick/call relay assume the flags) are
- * not run with front-ends yet. */
+ * the front-end the same way; HASH_REPORT's 20-byte header and the checksum offloads are
+ * not run with front-ends yet.  EVENT_IDX is passed on: the device reads used_event and
+ * writes avail_event in the front-end's rings itself (the Linux guest negotiates it). */
 #define FRONT_HIDDEN                                                                          \
     (BIT64(VN_F_RING_RESET) | BIT64(VN_F_NOTF_COAL) | BIT64(VN_F_VQ_NOTF_COAL) |              \
      BIT64(VN_F_NOTIFICATION_DATA) | BIT64(VN_F_CTRL_RX) | BIT64(VN_F_CTRL_RX_EXTRA) |         \
      BIT64(VN_F_CTRL_VLAN) | BIT64(VN_F_CTRL_MAC_ADDR) | BIT64(VN_F_GUEST_ANNOUNCE) |          \
      BIT64(VN_F_RSS) | BIT64(VN_F_HASH_REPORT) | BIT64(VN_F_CTRL_GUEST_OFFLOADS) |             \
-     BIT64(VN_F_CSUM) | BIT64(VN_F_GUEST_CSUM) | BIT64(VN_F_EVENT_IDX))
+     BIT64(VN_F_CSUM) | BIT64(VN_F_GUEST_CSUM))
 
 uint64_t bridge_protocol_features(void)
 {

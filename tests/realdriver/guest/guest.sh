@@ -161,6 +161,8 @@ has_bit() { [ "${fbits:$1:1}" = 1 ] || missing+=("feature bit $1 ($2)"); }
 has_bit 32 VERSION_1
 [ "$PACKED" = 1 ] && has_bit 34 RING_PACKED
 [ "$NQ" -gt 1 ] && has_bit 22 MQ
+# the device's own EVENT_IDX (used_event / avail_event in the guest's rings)
+[ "$BACKEND" = vdpa ] && has_bit 29 EVENT_IDX
 [ "$BACKEND" = vdpa ] && { rd_wait 10 eval '! kill -0 $RD_BACKEND_PID 2>/dev/null' || true; rd_backend_stats "$BLOG"; }
 if [ ${#missing[@]} -ne 0 ] || [ $qrc -ne 0 ]; then
   echo "FAIL: backend $BACKEND: qemu exit $qrc; missing: ${missing[*]:-none}"
