@@ -144,8 +144,6 @@ int scen_coalesce(const struct scen_opts *o, struct scen_result *r)
 bad:
     fail(r, "coalescing", rc);
 out:
-    scen_fill_common(&tb, r);
-    r->cycles = r->total_cycles;
-    tb_close(&tb);
+    scen_close(&tb, r);
     return 0;
 }

@@ -111,8 +111,6 @@ int scen_evidx(const struct scen_opts *o, struct scen_result *r)
            (unsigned long long)tr.rx_ok);
     r->pass = 1;
 out:
-    scen_fill_common(&tb, r);
-    r->cycles = r->total_cycles;
-    tb_close(&tb);
+    scen_close(&tb, r);
     return 0;
 }

@@ -254,9 +254,7 @@ int scen_rxfilter(const struct scen_opts *o, struct scen_result *r)
            c.n, vendor(&tb, VN_VENDOR_VND_RX_FILTERED));
     r->pass = 1;
 out:
-    scen_fill_common(&tb, r);
-    r->cycles = r->total_cycles;
-    tb_close(&tb);
+    scen_close(&tb, r);
     return 0;
 #undef STEP
 #undef CMD
@@ -577,9 +575,7 @@ int scen_rss(const struct scen_opts *o, struct scen_result *r)
     printf("; table rewritten under a 64-frame burst: none lost\n");
     r->pass = 1;
 out:
-    scen_fill_common(&tb, r);
-    r->cycles = r->total_cycles;
-    tb_close(&tb);
+    scen_close(&tb, r);
     /* one model at a time: the HASH_REPORT-only device after this one */
     if (r->pass) {
         r->pass = 0;
@@ -700,8 +696,6 @@ int scen_csum(const struct scen_opts *o, struct scen_result *r)
            "with the offload off\n", (unsigned long long)r->tx_frames, offloaded, valid, refused);
     r->pass = 1;
 out:
-    scen_fill_common(&tb, r);
-    r->cycles = r->total_cycles;
-    tb_close(&tb);
+    scen_close(&tb, r);
     return 0;
 }

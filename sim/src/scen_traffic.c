@@ -31,6 +31,13 @@ void scen_fill_common(struct tb *tb, struct scen_result *r)
     r->total_cycles = vn_model_cycles(tb->m);
 }
 
+void scen_close(struct tb *tb, struct scen_result *r)
+{
+    scen_fill_common(tb, r);
+    r->cycles = r->total_cycles;
+    tb_close(tb);
+}
+
 static int open_tb(const struct scen_opts *o, struct tb *tb, struct scen_result *r, int loopback)
 {
     struct tb_opts to = {

@@ -73,5 +73,7 @@ struct tb;
 void scen_traffic_run(struct tb *tb, const struct scen_opts *o, struct scen_result *r);
 /* Features, queues, DMA and model counters of the testbench into r. */
 void scen_fill_common(struct tb *tb, struct scen_result *r);
+/* scen_fill_common, the run's cycles as the result's, and the testbench closed. */
+void scen_close(struct tb *tb, struct scen_result *r);
 
 #endif
