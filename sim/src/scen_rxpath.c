@@ -595,7 +595,8 @@ int scen_csum(const struct scen_opts *o, struct scen_result *r)
     struct tb tb;
     struct tb_opts to = {.queues = 1, .dma_latency = o->dma_latency, .fst_path = o->fst_path,
                          .pcap_path = o->pcap_path, .firmware = o->firmware,
-                         .corrupt_frame = -1};
+                         .corrupt_frame = -1,
+                         .indirect = o->indirect, .rx_buf_len = o->rx_buf_len};
     static const unsigned sizes[] = {0, 1, 17, 64, 65, 200, 1001, 1400};
     uint8_t own[6], f[2048], full[2048], got[2048];
     uint64_t rs = o->seed ? o->seed : 1;
