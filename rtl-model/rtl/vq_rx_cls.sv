@@ -35,7 +35,7 @@ module vq_rx_cls
   input  wire logic                 in_valid,
   input  wire logic [511:0]         in_b0,     // the frame's first 64 bytes
   input  wire logic [127:0]         in_b1,     // and the 16 after them (garbage past its end)
-  input  wire logic [31:0]          in_sum,    // 16-bit big-endian words of it all, summed
+  input  wire logic [31:0]          in_sum,    // 16-bit words of it all (byte 0 low), summed
   input  wire logic [12:0]          in_len,
   input  wire logic [TW-1:0]        in_tag,
   output logic                      out_valid,
@@ -169,7 +169,7 @@ module vq_rx_cls
   logic [16:0] l3e;          // end of the IP datagram
   logic [47:0] dmac;
   logic [287:0] hd;
-  logic [31:0] pseudo, masked, tot;
+  logic [31:0] pseudo, masked, tot, fsum;
   logic        csum_chk;
   logic [7:0]  lx;           // legacy steering: XOR of bytes 26..37 of an IPv4 frame
   always_comb begin
@@ -227,7 +227,8 @@ module vq_rx_cls
       if (7'(2 * i + 1) < l4s || (17'(2 * i + 1) >= l3e && 13'(2 * i + 1) < a_len))
         masked = masked + {24'd0, by(a_b, 2 * i + 1)};
     end
-    tot = fold(fold(a_sum) + (fold(masked) ^ 32'hffff) + fold(pseudo));
+    fsum = fold(a_sum);
+    tot  = fold({16'd0, fsum[7:0], fsum[15:8]} + (fold(masked) ^ 32'hffff) + fold(pseudo));
 
     // receive filter (the order QEMU's receive_filter uses)
     bcast = dmac == '1;
@@ -328,7 +329,7 @@ module vq_rx_cls
   assign out_csum_bad = c_cbad[1];
   /* verilator lint_off UNUSEDSIGNAL */
   logic unused;
-  assign unused = h_v ^ ^s_ctrl ^ ^tot[31:16];
+  assign unused = h_v ^ ^s_ctrl ^ ^tot[31:16] ^ ^fsum[31:16];
   /* verilator lint_on UNUSEDSIGNAL */
 endmodule
 `default_nettype wire

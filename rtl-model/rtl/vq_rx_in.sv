@@ -123,15 +123,20 @@ module vq_rx_in
     end
   end
 
-  // the sum the checksum check starts from: every byte the MAC kept, big-endian words
-  logic [31:0] bsum;
+  // the sum the checksum check starts from: every byte the MAC kept, in 16-bit words taken
+  // little-endian (byte 0 low) - the byte-swapped ones' complement sum of the big-endian
+  // words, which vq_rx_cls swaps back; 32 plain adds instead of 64 placed ones
+  logic [31:0]  bsum;
+  logic [511:0] kept;
   always_comb begin
     bsum = '0;
-    if (s_axis_rx_tvalid)
-      for (int i = 0; i < 64; i++)
-        if (s_axis_rx_tkeep[i])
-          bsum = bsum + ((i & 1) != 0 ? {24'd0, s_axis_rx_tdata[8*i +: 8]}
-                                      : {16'd0, s_axis_rx_tdata[8*i +: 8], 8'd0});
+    kept = s_axis_rx_tdata;
+    if (s_axis_rx_tvalid) begin
+      if (s_axis_rx_tlast)
+        for (int i = 0; i < 64; i++)
+          if (!s_axis_rx_tkeep[i]) kept[8*i +: 8] = 8'd0;
+      for (int i = 0; i < 32; i++) bsum = bsum + {16'd0, kept[16*i +: 16]};
+    end
   end
 
   logic last_ok;
