@@ -1,7 +1,7 @@
 // vn_toeplitz: the Toeplitz hash of virtio-net RSS and hash report, one input a cycle.
 // Bit p of the input (counted from the first bit on the wire: the MSB of byte 0) XORs
 // in bits p..p+31 of the key.  sim/src/toeplitz.c is the reference the testbench
-// (rtl-model/tests/toeplitz) checks it against.  Not yet in the RX path.
+// (rtl-model/tests/toeplitz) checks it against.  vq_rx_cls uses it in the RX path.
 //
 // Byte order: byte i of in_data and of key is bits [8i+7:8i], byte 0 the first on the
 // wire, so a little-endian load of the bytes as they arrive fills the vectors.
