@@ -104,7 +104,26 @@ module vq_ring
   logic [PW-1:0] sp, cq;
   logic          use_rr;
   assign use_rr = rr_valid && rr_p < 16'(NP) && !avout[rr_p[PW-1:0]];
-  assign cq     = use_rr ? rr_p[PW-1:0] : sp;
+  // A doorbell is served first: the next queue from sp on with a kick waiting (its avail
+  // read not out), so a kick does not wait for the scanner to come round (up to NP
+  // cycles).  A queue keeps at most one avail read out, so none starves the others.
+  logic          kq_v;
+  logic [PW-1:0] kq;
+  int unsigned   kqi;
+  always_comb begin
+    kq_v = 1'b0;
+    kq   = sp;
+    kqi  = 0;
+    if (datapath_en && (pend & ~avout) != '0)   // (the cycle model evaluates this every cycle)
+      for (int i = NP - 1; i >= 0; i--) begin
+        kqi = (int'(sp) + i) % NP;
+        if (pend[kqi] && !avout[kqi] && st[kqi] == 3'(QSTATE_RUNNING)) begin
+          kq_v = 1'b1;
+          kq   = PW'(kqi);
+        end
+      end
+  end
+  assign cq     = use_rr ? rr_p[PW-1:0] : (kq_v ? kq : sp);
 
   logic        ok, do_av, do_ring, do_ue;
   logic [15:0] qmask, fpos, navail, room, k;
