@@ -62,7 +62,7 @@ module vq_rx_cls
   logic [127:0][31:0] vlan;
   logic [6:0]        vidx;
   // RSS: staged (s_*) and active
-  logic [31:0]       s_ctrl, a_ctrl;
+  logic [31:0]       a_ctrl;        // RSS_CTRL is not staged: its write commits
   logic [15:0]       s_unc, a_unc;
   logic [TIW-1:0]    s_mask, a_mask;
   logic [NT-1:0][PW-1:0] s_tbl, a_tbl;
@@ -85,7 +85,6 @@ module vq_rx_cls
       midx   <= '0;
       vidx   <= '0;
       vlan   <= '0;
-      s_ctrl <= '0;
       a_ctrl <= '0;
       s_unc  <= '0;
       a_unc  <= '0;
@@ -114,7 +113,6 @@ module vq_rx_cls
         12'(FW_RSS_TBL_IDX):   tidx <= TIW'(cw_data);
         12'(FW_RSS_TBL_DATA):  s_tbl[tidx] <= qpair(cw_data);
         12'(FW_RSS_CTRL): begin
-          s_ctrl <= cw_data;
           a_ctrl <= cw_data;
           a_unc  <= s_unc;
           a_mask <= s_mask;
@@ -329,7 +327,7 @@ module vq_rx_cls
   assign out_csum_bad = c_cbad[1];
   /* verilator lint_off UNUSEDSIGNAL */
   logic unused;
-  assign unused = h_v ^ ^s_ctrl ^ ^tot[31:16] ^ ^fsum[31:16];
+  assign unused = h_v ^ ^tot[31:16] ^ ^fsum[31:16];
   /* verilator lint_on UNUSEDSIGNAL */
 endmodule
 `default_nettype wire

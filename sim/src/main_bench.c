@@ -193,8 +193,11 @@ static int bench_reset_latency(unsigned queues, uint32_t lat, unsigned queued, u
         return rc;
     vn_net_pci(tb.net)->poll_ns = 20;
     unsigned pairs = vn_net_queue_pairs(tb.net);
-    unsigned hw_pairs = (vn_model_fw_read(tb.m, VN_FW_FW_HWCFG) >> VN_HWCFG_PAIRS_SHIFT) &
-                        VN_HWCFG_PAIRS_MASK;
+    /* the pairs the build has, as a host reads them (VND_HWCFG), not off the firmware bus */
+    uint32_t hwcfg = 0;
+    if (vn_model_bar_read(tb.m, 0, VN_VENDOR_BASE + VN_VENDOR_VND_HWCFG, 4, &hwcfg))
+        hwcfg = 0;
+    unsigned hw_pairs = (hwcfg >> VN_HWCFG_PAIRS_SHIFT) & VN_HWCFG_PAIRS_MASK;
     vn_traffic_init(&t, 3, pairs, 508);
     uint8_t frame[VN_FRAME_MAX];
     if (reps > 1000)
