@@ -4,8 +4,10 @@
  * back, and firmware reads them back too (QS_SEL, QS_*), so the firmware keeps little per
  * queue (sized for the largest build): one bit a queue for a queue reset in progress, so
  * that polling visits the resetting queues instead of reading back every queue's
- * QS_RESET; the start index a vDPA restore gave; and the coalescing word a data queue runs
- * with, which the engine takes but cannot report back (VQ_GET). */
+ * QS_RESET; the start index a vDPA restore gave, with one bit a queue saying it was given
+ * (a packed queue's fresh start is not 0, and 0 is a valid restored value); and the
+ * coalescing word a data queue runs with, which the engine takes but cannot report back
+ * (VQ_GET). */
 #ifndef VN_FW_INTERNAL_H
 #define VN_FW_INTERNAL_H
 
@@ -33,7 +35,7 @@
      FW_BIT(VN_F_GUEST_CSUM) | FW_BIT(VN_F_CTRL_GUEST_OFFLOADS) | FW_BIT(VN_F_CTRL_RX) |  \
      FW_BIT(VN_F_CTRL_RX_EXTRA) | FW_BIT(VN_F_CTRL_VLAN) | FW_BIT(VN_F_CTRL_MAC_ADDR) |   \
      FW_BIT(VN_F_GUEST_ANNOUNCE) | FW_BIT(VN_F_RSS) | FW_BIT(VN_F_HASH_REPORT) |          \
-     FW_BIT(VN_F_EVENT_IDX))
+     FW_BIT(VN_F_EVENT_IDX) | FW_BIT(VN_F_RING_PACKED))
 
 /* Features that exist only as control-queue commands: they need CTRL_VQ (5.1.3.1). */
 #define FW_NEEDS_CTRL_VQ                                                                   \
@@ -56,6 +58,17 @@
 #define FW_QMAP_WORDS ((FW_MAX_QUEUES + 31u) / 32u)
 #define FW_MAX_DATA_QUEUES (2u * VN_MAX_QUEUE_PAIRS)
 
+static inline bool fw_qbit(const uint32_t *map, uint32_t q)
+{
+    return (map[q / 32u] >> (q % 32u)) & 1u;
+}
+
+static inline void fw_qbit_put(uint32_t *map, uint32_t q, bool on)
+{
+    uint32_t m = 1u << (q % 32u);
+    map[q / 32u] = on ? map[q / 32u] | m : map[q / 32u] & ~m;
+}
+
 /* VLAN ids 0..4095, a bit each (RXF_VLAN_IDX/RXF_VLAN_DATA words). */
 #define FW_VLAN_IDS 4096u
 #define FW_VLAN_WORDS (FW_VLAN_IDS / 32u)
@@ -63,11 +76,20 @@
 /* The value bits of a common cfg field of the given width in bytes. */
 #define FW_FIELD_MASK(bytes) ((bytes) >= 4 ? 0xffffffffu : (1u << (8u * ((bytes) & 3u))) - 1u)
 
-/* The control virtqueue as firmware serves it: copied from the shadows at enable. */
+/* The control virtqueue as firmware serves it: copied from the shadows at enable, in the
+ * layout negotiated then.  Split: last_avail and used_idx are the free-running 16-bit
+ * indices.  Packed: they are ring slots (below size), each with its wrap counter; avail
+ * and used hold the driver and device event suppression areas. */
 struct fw_ctrlq {
     bool live;   /* enabled by the driver */
     bool broken; /* the driver corrupted it: no more service until reset */
-    bool aev_written; /* EVENT_IDX: avail_event written since enable */
+    bool aev_written; /* split, EVENT_IDX: avail_event written since enable */
+    bool packed;
+    bool avail_wrap, used_wrap; /* packed: both 1 at enable (2.8.1) */
+    /* packed, EVENT_IDX: used_idx at the last notification decision, invalid at enable
+     * and once the used slot wrapped (then the next decision notifies, as QEMU) */
+    bool signalled_valid;
+    uint16_t signalled;
     uint16_t size;
     uint16_t vector;
     uint16_t last_avail;
@@ -94,6 +116,7 @@ struct fw_state {
     bool devcfg_valid;
     bool link_up;          /* the MAC's link, as virtio_net_config.status shows it */
     uint16_t qbase[FW_MAX_QUEUES]; /* VND_QUEUE_BASE: where a data queue's indices start */
+    uint32_t qbase_set[FW_QMAP_WORDS]; /* bit q: qbase[q] was given since q's last reset */
     uint8_t config_gen;
 
     struct fw_ctrlq cq;
@@ -178,7 +201,7 @@ void fw_on_queue_base(uint32_t q, uint32_t v);
 int fw_fdma_read(uint64_t addr, uint8_t *buf, uint32_t len);
 int fw_fdma_write(uint64_t addr, const uint8_t *buf, uint32_t len);
 
-/* fw_ctrlq.c */
+/* fw_ctrlq.c (with fw_ctrlq_split.c and fw_ctrlq_packed.c, the two ring layouts) */
 void fw_ctrlq_enable(uint32_t q);
 void fw_ctrlq_service(void);
 void fw_ctrlq_reset(void);

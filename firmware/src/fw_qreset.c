@@ -11,13 +11,12 @@ _Static_assert(FW_QMAP_WORDS * 32u >= FW_MAX_QUEUES, "a bit for every queue");
 
 static bool bit_get(uint32_t q)
 {
-    return (fw_st.qreset[q / 32u] >> (q % 32u)) & 1u;
+    return fw_qbit(fw_st.qreset, q);
 }
 
 static void bit_put(uint32_t q, bool on)
 {
-    uint32_t m = 1u << (q % 32u);
-    fw_st.qreset[q / 32u] = on ? fw_st.qreset[q / 32u] | m : fw_st.qreset[q / 32u] & ~m;
+    fw_qbit_put(fw_st.qreset, q, on);
 }
 
 bool fw_qreset_busy(uint32_t q)

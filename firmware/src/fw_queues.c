@@ -34,6 +34,7 @@ bool fw_queue_enabled(uint32_t q)
 void fw_queue_defaults(uint32_t q)
 {
     fw_st.qbase[q] = 0;
+    fw_qbit_put(fw_st.qbase_set, q, false);
     hal_write32(VN_FW_QS_SEL, q);
     hal_write32(VN_FW_QS_SIZE, fw_st.max_qsize);
     hal_write32(VN_FW_QS_MSIX_VECTOR, VN_MSIX_NO_VECTOR);
@@ -58,9 +59,37 @@ void fw_queues_reset(void)
         fw_queue_defaults(q);
 }
 
+_Static_assert(VN_MAX_QUEUE_SIZE <= VQ_SIZE_LIMIT, "a ring slot fits a packed index");
+
+static bool packed(void)
+{
+    return (fw_st.negotiated & FW_BIT(VN_F_RING_PACKED)) != 0;
+}
+
+/* A split ring's size is a power of two (2.7), a packed one's need not be (2.8).  Before
+ * FEATURES_OK nothing is negotiated, so the split rule applies: the driver sets its queues
+ * up after FEATURES_OK (3.1.1). */
 static bool size_ok(uint32_t v)
 {
-    return v != 0 && (v & (v - 1)) == 0 && v <= fw_st.max_qsize;
+    if (v == 0 || v > fw_st.max_qsize)
+        return false;
+    return packed() || (v & (v - 1)) == 0;
+}
+
+/* QC_BASE for data queue q: a vDPA restore's indices, else a fresh ring's (packed: slot 0
+ * with both wrap counters 1, 2.8.1). */
+static uint32_t start_base(uint32_t q)
+{
+    if (fw_qbit(fw_st.qbase_set, q))
+        return fw_st.qbase[q];
+    return packed() ? VN_PACKED_BASE_START : 0;
+}
+
+/* A restored packed position names a slot; the engine must never get one outside the
+ * ring (a split index is free-running: any value is one). */
+static bool base_ok(uint32_t q, uint32_t size)
+{
+    return !packed() || (start_base(q) & PVQ_IDX_MASK) < size;
 }
 
 static uint64_t qs_addr(uint32_t q, uint32_t lo_reg, uint32_t hi_reg)
@@ -80,7 +109,7 @@ static void program_engine(uint32_t q, uint64_t desc, uint64_t drv, uint64_t dev
     hal_write32(VN_FW_QC_DRIVER_HI, (uint32_t)(drv >> 32));
     hal_write32(VN_FW_QC_DEVICE_LO, (uint32_t)dev);
     hal_write32(VN_FW_QC_DEVICE_HI, (uint32_t)(dev >> 32));
-    hal_write32(VN_FW_QC_BASE, fw_st.qbase[q]);
+    hal_write32(VN_FW_QC_BASE, start_base(q));
     hal_write32(VN_FW_QC_COAL, fw_coal_start(q));
     hal_write32(VN_FW_QC_CMD, VN_QC_CMD_START);
 }
@@ -99,16 +128,20 @@ static void enable(uint32_t q)
         fw_set_needs_reset();
         return;
     }
-    /* Writes never store a bad size; checked again because the engine masks ring
+    /* Writes never store a bad size; checked again because a split engine masks ring
      * indices with size - 1 and must never be given anything else. */
-    if (!size_ok(qs_read(q, VN_FW_QS_SIZE))) {
+    uint32_t size = qs_read(q, VN_FW_QS_SIZE);
+    if (!size_ok(size) || (q < fw_st.ctrl_q && !base_ok(q, size))) {
         fw_set_needs_reset();
         return;
     }
     uint64_t desc = qs_addr(q, VN_FW_QS_DESC_LO, VN_FW_QS_DESC_HI);
     uint64_t drv = qs_addr(q, VN_FW_QS_DRIVER_LO, VN_FW_QS_DRIVER_HI);
     uint64_t dev = qs_addr(q, VN_FW_QS_DEVICE_LO, VN_FW_QS_DEVICE_HI);
-    if (desc % VQ_DESC_ALIGN || drv % VQ_AVAIL_ALIGN || dev % VQ_USED_ALIGN) {
+    /* Alignment is in the low bits: 32-bit remainders, no 64-bit division on rv32. */
+    uint32_t drv_align = packed() ? PVQ_EVENT_ALIGN : VQ_AVAIL_ALIGN;
+    uint32_t dev_align = packed() ? PVQ_EVENT_ALIGN : VQ_USED_ALIGN;
+    if (desc % VQ_DESC_ALIGN || (uint32_t)drv % drv_align || (uint32_t)dev % dev_align) {
         fw_set_needs_reset();
         return;
     }
@@ -160,7 +193,9 @@ void fw_on_queue_write(uint32_t off, uint32_t q, uint32_t v)
 void fw_on_queue_base(uint32_t q, uint32_t v)
 {
     /* Only a data queue that is not running takes a start index; the control queue is
-     * the firmware's own and always starts at 0. */
-    if (q < fw_st.ctrl_q && !qs_read(q, VN_FW_QS_ENABLE))
+     * the firmware's own and always starts fresh (0, or slot 0 with wrap counters 1). */
+    if (q < fw_st.ctrl_q && !qs_read(q, VN_FW_QS_ENABLE)) {
         fw_st.qbase[q] = (uint16_t)v;
+        fw_qbit_put(fw_st.qbase_set, q, true);
+    }
 }

@@ -36,6 +36,8 @@ uint32_t fw_dev_ctrl(void)
         v |= VN_DEV_CTRL_HDR_HASH;
     if (f & FW_BIT(VN_F_EVENT_IDX))
         v |= VN_DEV_CTRL_EVENT_IDX;
+    if (f & FW_BIT(VN_F_RING_PACKED))
+        v |= VN_DEV_CTRL_PACKED;
     return v;
 }
 

@@ -29,7 +29,9 @@ int t_summary(void);
 
 #define BIT(n) ((uint64_t)1 << (n))
 /* Everything the device offers but EVENT_IDX (which adds avail_event writes to every
- * control command: test_ctrlq covers it), as a driver that wants it all would accept it. */
+ * control command: test_ctrlq covers it) and RING_PACKED (which changes every ring's
+ * layout: test_ctrlq_packed and test_queues cover it), as a driver that wants it all
+ * would accept it. */
 #define FEATURES_ALL                                                                       \
     (BIT(VN_F_VERSION_1) | BIT(VN_F_ACCESS_PLATFORM) | BIT(VN_F_MAC) | BIT(VN_F_STATUS) |  \
      BIT(VN_F_MTU) | BIT(VN_F_CTRL_VQ) | BIT(VN_F_MQ) | BIT(VN_F_RING_RESET) | BIT(VN_F_IN_ORDER) |  \
@@ -40,7 +42,7 @@ int t_summary(void);
      BIT(VN_F_CTRL_MAC_ADDR) | BIT(VN_F_GUEST_ANNOUNCE) | BIT(VN_F_RSS) |                   \
      BIT(VN_F_HASH_REPORT))
 /* What the device offers. */
-#define FEATURES_OFFERED (FEATURES_ALL | BIT(VN_F_EVENT_IDX))
+#define FEATURES_OFFERED (FEATURES_ALL | BIT(VN_F_EVENT_IDX) | BIT(VN_F_RING_PACKED))
 /* DEV_CTRL of a live device that negotiated FEATURES_ALL. */
 #define DEV_CTRL_ALL                                                                       \
     (VN_DEV_CTRL_DATAPATH_EN | VN_DEV_CTRL_RX_MRG | VN_DEV_CTRL_INDIRECT |                 \

@@ -123,6 +123,7 @@ static void qc_clear(struct mock_qc *c)
     c->size = c->vector = 0;
     c->desc = c->driver = c->device = 0;
     c->coal = 0;
+    c->base = 0;
     c->state = VN_QSTATE_IDLE;
     c->state_reads = 0;
 }
@@ -394,6 +395,7 @@ void hal_write32(uint32_t addr, uint32_t val)
             c->driver = reg64(VN_FW_QC_DRIVER_LO);
             c->device = reg64(VN_FW_QC_DEVICE_LO);
             c->coal = mock_reg(VN_FW_QC_COAL);
+            c->base = mock_reg(VN_FW_QC_BASE);
             c->state = VN_QSTATE_RUNNING;
             c->starts++;
         } else if (val == VN_QC_CMD_RESET) {
@@ -458,4 +460,14 @@ void mock_put_desc(uint64_t desc, uint16_t i, uint64_t addr, uint32_t len, uint1
     mock_put32(d + 8, len);
     mock_put16(d + 12, flags);
     mock_put16(d + 14, next);
+}
+
+void mock_put_pdesc(uint64_t desc, uint16_t i, uint64_t addr, uint32_t len, uint16_t id,
+                    uint16_t flags)
+{
+    uint64_t d = desc + 16u * i;
+    mock_put64(d, addr);
+    mock_put32(d + 8, len);
+    mock_put16(d + VN_PDESC_ID_OFF, id);
+    mock_put16(d + VN_PDESC_FLAGS_OFF, flags);
 }

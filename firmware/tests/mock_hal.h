@@ -31,6 +31,7 @@ struct mock_qc { /* a queue engine context as QC_CMD_START loaded it */
     uint64_t desc, driver, device;
     uint32_t state;
     uint32_t coal;           /* QC_COAL as QC_CMD_START or QC_CMD_COAL loaded it */
+    uint32_t base;           /* QC_BASE as QC_CMD_START loaded it */
     unsigned starts, resets; /* QC_CMD_START / QC_CMD_RESET that took effect */
     unsigned coal_loads;     /* QC_CMD_COAL (taken in any state) */
     unsigned state_reads;    /* QC_STATE reads in the current STOPPING or DRAINING */
@@ -131,6 +132,9 @@ void mock_put16(uint64_t addr, uint16_t v);
 /* Split-ring descriptor i of the table at desc in host memory. */
 void mock_put_desc(uint64_t desc, uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
                    uint16_t next);
+/* Packed-ring descriptor i of the ring (or indirect table) at desc in host memory. */
+void mock_put_pdesc(uint64_t desc, uint16_t i, uint64_t addr, uint32_t len, uint16_t id,
+                    uint16_t flags);
 void mock_put32(uint64_t addr, uint32_t v);
 void mock_put64(uint64_t addr, uint64_t v);
 uint16_t mock_get16(uint64_t addr);

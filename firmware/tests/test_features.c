@@ -33,11 +33,24 @@ static void refuses_without_version_1(void)
     refused(FEATURES_ALL & ~BIT(VN_F_VERSION_1), "no VERSION_1");
 }
 
+#define F_HOST_TSO4 11u /* not offered: the device does no segmentation */
+
 static void refuses_unoffered_bit(void)
 {
-    refused(FEATURES_ALL | BIT(VN_F_RING_PACKED), "RING_PACKED is not offered");
+    refused(FEATURES_ALL | BIT(F_HOST_TSO4), "HOST_TSO4 is not offered");
     /* the readback shows the valid subset, not what was written */
-    CHECK_EQ(drv_read_driver_features(), FEATURES_ALL, "readback without RING_PACKED");
+    CHECK_EQ(drv_read_driver_features(), FEATURES_ALL, "readback without HOST_TSO4");
+}
+
+static void accepts_ring_packed(void)
+{
+    uint64_t f = FEATURES_ALL | BIT(VN_F_EVENT_IDX) | BIT(VN_F_RING_PACKED);
+    CHECK_EQ(drv_negotiate(f), BASE_OK | VN_STATUS_FEATURES_OK, "status");
+    CHECK_EQ(drv_read_driver_features(), f, "driver_feature readback");
+    mock_power_on();
+    fw_init();
+    f = FEATURES_MIN | BIT(VN_F_RING_PACKED);
+    CHECK_EQ(drv_negotiate(f), BASE_OK | VN_STATUS_FEATURES_OK, "with the least else");
 }
 
 static void refuses_unoffered_high_word(void)
@@ -133,6 +146,7 @@ int main(void)
     t_run("accepts_minimal_set", accepts_minimal_set);
     t_run("refuses_without_version_1", refuses_without_version_1);
     t_run("refuses_unoffered_bit", refuses_unoffered_bit);
+    t_run("accepts_ring_packed", accepts_ring_packed);
     t_run("refuses_unoffered_high_word", refuses_unoffered_high_word);
     t_run("refuses_mq_without_ctrl_vq", refuses_mq_without_ctrl_vq);
     t_run("refuses_ctrl_vq_without_mq", refuses_ctrl_vq_without_mq);

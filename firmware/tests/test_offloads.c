@@ -1,6 +1,6 @@
-/* test_offloads.c: the checksum and hash-header bits of DEV_CTRL as negotiated at
- * DRIVER_OK, and GUEST_OFFLOADS_SET (virtio 1.2 5.1.6.5.6.1) switching the receive
- * checksum. */
+/* test_offloads.c: the checksum, hash-header and ring-layout bits of DEV_CTRL as
+ * negotiated at DRIVER_OK, and GUEST_OFFLOADS_SET (virtio 1.2 5.1.6.5.6.1) switching the
+ * receive checksum. */
 #include "fw.h"
 #include "fw_test.h"
 
@@ -42,6 +42,10 @@ static void dev_ctrl_as_negotiated(void)
              VN_DEV_CTRL_DATAPATH_EN | VN_DEV_CTRL_HDR_HASH, "HASH_REPORT: HDR_HASH");
     CHECK_EQ(dev_ctrl_for(FEATURES_ALL & ~BIT(VN_F_CSUM) & ~BIT(VN_F_HASH_REPORT)),
              DEV_CTRL_ALL & ~VN_DEV_CTRL_TX_CSUM & ~VN_DEV_CTRL_HDR_HASH, "without two");
+    CHECK_EQ(dev_ctrl_for(BASE_CTRL | BIT(VN_F_RING_PACKED)),
+             VN_DEV_CTRL_DATAPATH_EN | VN_DEV_CTRL_PACKED, "RING_PACKED: PACKED");
+    CHECK_EQ(dev_ctrl_for(FEATURES_ALL | BIT(VN_F_RING_PACKED)),
+             DEV_CTRL_ALL | VN_DEV_CTRL_PACKED, "everything, packed");
     /* no more than the datapath bits before DRIVER_OK */
     mock_power_on();
     fw_init();

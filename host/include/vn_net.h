@@ -18,7 +18,8 @@ struct vn_vq;
 struct vn_net_opts {
     unsigned queue_pairs; /* pairs to use (VQ_PAIRS_SET when > 1); 0: 1; VN_NET_ALL_PAIRS */
     unsigned ring_size;   /* per data queue; 0: the device's maximum */
-    uint64_t features;    /* features the driver is willing to accept; 0: all it knows */
+    uint64_t features;    /* features the driver is willing to accept; 0: all it knows but
+                           * RING_PACKED (see vn_net_known_features) */
     unsigned rx_buf_len;  /* bytes per RX buffer incl. the 12-byte header; 0: 1526 */
     int use_irq;          /* wait for MSI-X (1) or poll used rings (0) */
     int tx_split_hdr;     /* TX chains: 0 header+frame in one descriptor, 1 in two */
@@ -161,7 +162,11 @@ VN_WUR int vn_net_rx_ex(struct vn_net *n, unsigned qp, void *buf, size_t cap, si
                         struct vn_net_rxi *info);
 /* The net header this driver and the device use: 12 bytes, 20 with HASH_REPORT. */
 unsigned vn_net_hdr_len(const struct vn_net *n);
-/* Every feature this driver can use (what it accepts with opts.features 0). */
+/* Every feature this driver can use.  opts.features 0 accepts all of them but
+ * RING_PACKED: rings are split unless the caller's mask has RING_PACKED (e.g.
+ * vn_net_known_features(), or ~0 -- so "~X", everything but X, asks for packed too).
+ * With RING_PACKED negotiated every queue, data and control, is packed; ring sizes are
+ * still powers of two, though the device would take any. */
 uint64_t vn_net_known_features(void);
 /* VQ_PAIRS_SET (MQ): steer by RX_QUEUE_PAIRS again after RSS (1..the pairs in use). */
 VN_WUR int vn_net_set_queue_pairs(struct vn_net *n, unsigned pairs);

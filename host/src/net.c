@@ -25,7 +25,12 @@
      BIT64(VN_F_NOTIFICATION_DATA) | BIT64(VN_F_CSUM) | BIT64(VN_F_GUEST_CSUM) |             \
      BIT64(VN_F_HASH_REPORT) | BIT64(VN_F_CTRL_RX) | BIT64(VN_F_CTRL_RX_EXTRA) |     \
      BIT64(VN_F_CTRL_VLAN) | BIT64(VN_F_CTRL_MAC_ADDR) | BIT64(VN_F_GUEST_ANNOUNCE) |      \
-     BIT64(VN_F_RSS) | BIT64(VN_F_CTRL_GUEST_OFFLOADS) | BIT64(VN_F_EVENT_IDX))
+     BIT64(VN_F_RSS) | BIT64(VN_F_CTRL_GUEST_OFFLOADS) | BIT64(VN_F_EVENT_IDX) |            \
+     BIT64(VN_F_RING_PACKED))
+
+/* Known but taken only when the caller's opts.features asks for them: packed rings are
+ * new in the device, so split stays what a driver gets by default. */
+#define NET_OPT_IN_FEATURES BIT64(VN_F_RING_PACKED)
 
 /* Features that are only control-queue commands: nothing without CTRL_VQ (5.1.3.1). */
 #define NET_NEEDS_CTRL_VQ                                                                   \
@@ -120,11 +125,12 @@ static int queue_max(struct vn_net *n, uint16_t index, unsigned *max)
     return 0;
 }
 
-static int check_size(unsigned index, unsigned size, unsigned max)
+/* Split rings need a power of two; packed ones any size up to the maximum (2.8). */
+static int check_size(unsigned index, unsigned size, unsigned max, bool packed)
 {
-    if (size == 0 || size > max || (size & (size - 1))) {
-        vn_log(VN_LOG_ERR, "net: queue %u: size %u (device maximum %u, power of two needed)",
-               index, size, max);
+    if (size == 0 || size > max || (!packed && (size & (size - 1)))) {
+        vn_log(VN_LOG_ERR, "net: queue %u: size %u (device maximum %u%s)", index, size, max,
+               packed ? "" : ", power of two needed");
         return -EINVAL;
     }
     return 0;
@@ -209,12 +215,20 @@ static void free_queue(struct vn_net *n, struct net_q *q)
     q->n_free_slots = 0;
 }
 
+/* Every queue in the layout the features say: the device takes one for all (2.8). */
+static unsigned vq_flags(const struct vn_net *n)
+{
+    return (has(n->drv_features, VN_F_EVENT_IDX) ? VN_VQ_EVENT_IDX : 0) |
+           (has(n->drv_features, VN_F_RING_PACKED) ? VN_VQ_PACKED : 0);
+}
+
 static int kick(struct vn_net *n, struct net_q *q)
 {
     if (!vn_vq_kick_prepare(q->vq))
         return 0;
     if (has(n->drv_features, VN_F_NOTIFICATION_DATA))
-        /* split ring: next_off | next_wrap << 15 is just the avail idx */
+        /* next_off | next_wrap << 15 (4.1.5.2): the avail idx of a split ring, the next
+         * slot and wrap counter of a packed one -- vn_vq_avail_idx gives either */
         return vn_pci_notify_data(&n->pci, q->notify_off,
                                   q->index | (uint32_t)vn_vq_avail_idx(q->vq) << 16);
     return vn_pci_notify(&n->pci, q->notify_off, q->index);
@@ -501,7 +515,8 @@ int vn_net_set_guest_offloads(struct vn_net *n, uint64_t mask)
 static int negotiate(struct vn_net *n)
 {
     struct vn_pci *p = &n->pci;
-    uint64_t want = n->opts.features ? n->opts.features & NET_KNOWN_FEATURES : NET_KNOWN_FEATURES;
+    uint64_t want = n->opts.features ? n->opts.features & NET_KNOWN_FEATURES
+                                     : NET_KNOWN_FEATURES & ~NET_OPT_IN_FEATURES;
     uint64_t readback;
     uint8_t st;
     int rc;
@@ -610,8 +625,8 @@ static int setup_data_queue(struct vn_net *n, unsigned i, unsigned size)
     q->vector = n->msix ? queue_vector(i) : (uint16_t)VN_MSIX_NO_VECTOR;
     if (!size)
         size = q->max_size;
-    if ((rc = check_size(i, size, q->max_size)) ||
-        (rc = vn_vq_create(n->tr, size, has(n->drv_features, VN_F_EVENT_IDX), &q->vq)) ||
+    if ((rc = check_size(i, size, q->max_size, vq_flags(n) & VN_VQ_PACKED)) ||
+        (rc = vn_vq_create_ex(n->tr, size, vq_flags(n), &q->vq)) ||
         (rc = use_indirect(n, q)) ||
         (rc = alloc_bufs(n, q, tx ? TX_SLOT_LEN : n->opts.rx_buf_len, tx)))
         return rc;
@@ -671,8 +686,9 @@ static int setup_queues(struct vn_net *n)
         q->index = (uint16_t)ctrl_index;
         q->vector = n->msix ? queue_vector(nq) : (uint16_t)VN_MSIX_NO_VECTOR;
         if ((rc = queue_max(n, q->index, &q->max_size)) ||
-            (rc = vn_vq_create(n->tr, q->max_size < CTRL_RING_SIZE ? q->max_size : CTRL_RING_SIZE,
-                               has(n->drv_features, VN_F_EVENT_IDX), &q->vq)) ||
+            (rc = vn_vq_create_ex(n->tr,
+                                  q->max_size < CTRL_RING_SIZE ? q->max_size : CTRL_RING_SIZE,
+                                  vq_flags(n), &q->vq)) ||
             (rc = use_indirect(n, q)))
             return rc;
         vn_vq_disable_cb(q->vq); /* the driver polls for control answers */
@@ -965,7 +981,7 @@ int vn_net_queue_enable(struct vn_net *n, unsigned vq, unsigned size)
         return -EBUSY;
     if (!size)
         size = q->last_size;
-    if ((rc = check_size(vq, size, q->max_size)))
+    if ((rc = check_size(vq, size, q->max_size, vq_flags(n) & VN_VQ_PACKED)))
         return rc;
     if (q->vq && (rc = release_queue(n, q)))
         return rc;
@@ -988,7 +1004,7 @@ int vn_net_queue_resize(struct vn_net *n, unsigned vq, unsigned size)
         return rc;
     if (!size)
         size = q->max_size;
-    if ((rc = check_size(vq, size, q->max_size)))
+    if ((rc = check_size(vq, size, q->max_size, vq_flags(n) & VN_VQ_PACKED)))
         return rc;
     if (!q->reset && (rc = vn_net_queue_reset(n, vq, NULL, NULL)))
         return rc;
@@ -1005,7 +1021,7 @@ int vn_net_set_ring_sizes(struct vn_net *n, unsigned rx, unsigned tx, vn_net_rec
     /* Every size checked before the first reset: bad input changes nothing. */
     for (unsigned i = 0; i < 2 * n->pairs; i++) {
         unsigned size = i & 1 ? tx : rx;
-        if (size && (rc = check_size(i, size, n->q[i].max_size)))
+        if (size && (rc = check_size(i, size, n->q[i].max_size, vq_flags(n) & VN_VQ_PACKED)))
             return rc;
     }
     for (unsigned qp = 0; qp < n->pairs; qp++) {
@@ -1032,7 +1048,7 @@ void vn_net_queue_memory(const struct vn_net *n, unsigned vq,
 
     if (!q || !q->vq)
         return;
-    fn(ctx, vn_vq_desc_iova(q->vq), vn_vq_mem_size(vn_vq_size(q->vq)));
+    fn(ctx, vn_vq_desc_iova(q->vq), vn_vq_mem_len(q->vq));
     if (q->bufs.va)
         fn(ctx, q->bufs.iova, q->bufs.len);
     if (q == &n->ctrl && n->ctrl_buf.va)

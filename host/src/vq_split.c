@@ -1,18 +1,12 @@
-/* Driver-side split virtqueue (virtio 1.2 section 2.7). */
-#include "vn_vq.h"
-
+/* The split ring layout (virtio 1.2 section 2.7): descriptor table, avail ring, used
+ * ring. */
 #include <errno.h>
 #include <stdatomic.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "vionic_regs.h"
 #include "vn_log.h"
-
-/* Ring fields are little endian; this code stores them natively. */
-#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#error "vq_split.c assumes a little-endian host"
-#endif
+#include "vq_internal.h"
 
 struct vq_desc {
     uint64_t addr;
@@ -24,49 +18,25 @@ struct vq_used_elem {
     uint32_t id;
     uint32_t len;
 };
-_Static_assert(sizeof(struct vq_desc) == 16, "virtq_desc is 16 bytes");
+_Static_assert(sizeof(struct vq_desc) == VQ_DESC_BYTES, "virtq_desc is 16 bytes");
 _Static_assert(sizeof(struct vq_used_elem) == 8, "virtq_used_elem is 8 bytes");
 
-/* Alignment of the three areas (2.7, table "Virtqueue Part Alignment"). */
-#define DESC_ALIGN 16u
+/* Alignment of the avail and used rings (2.7, table "Virtqueue Part Alignment"). */
 #define AVAIL_ALIGN 2u
 #define USED_ALIGN 4u
+_Static_assert(AVAIL_ALIGN <= VQ_DESC_ALIGN && USED_ALIGN <= VQ_DESC_ALIGN, "areas nest");
 /* avail: flags, idx, ring[N], used_event.  used: flags, idx, ring[N], avail_event. */
 #define AVAIL_HDR 4u
 #define USED_HDR 4u
 
-struct vn_vq {
-    struct vn_tr *tr;
-    struct vn_dma mem;
-    unsigned size;
-    uint16_t mask;
-    bool event_idx;
-    bool broken;
-
-    /* The device reads and writes these concurrently: volatile keeps every access a
-     * real memory access, and the fences order them. */
-    volatile struct vq_desc *desc;
-    volatile uint16_t *avail_flags, *avail_idx, *avail_ring, *used_event;
-    volatile uint16_t *used_flags, *used_idx, *avail_event;
-    volatile struct vq_used_elem *used_ring;
-
-    /* Driver-private state: never trusted from, nor readable by, the device. */
-    uint16_t free_head;
-    unsigned num_free;
-    unsigned inflight;
-    uint16_t avail_shadow;  /* next avail idx to publish */
-    uint16_t kicked;        /* avail idx at the last kick decision */
-    uint16_t last_used;     /* next used idx to consume */
-    uint16_t avail_flags_shadow;
-    uint16_t *next;         /* free list and chain links */
-    uint16_t *chain_n;      /* descriptors in the chain headed here; 0: not an outstanding head */
-    uint32_t *chain_in;     /* writable bytes of that chain (bounds the used len) */
-    void **cookie;
-    /* INDIRECT_DESC: a table of ind_max descriptors for each ring slot, used by the chain
-     * whose head sits there (a slot heads one chain at a time) */
-    struct vn_dma ind;
-    unsigned ind_max;
-};
+static int split_check_size(unsigned n)
+{
+    if (n == 0 || n > VN_VQ_MAX_SIZE || (n & (n - 1))) {
+        vn_log(VN_LOG_ERR, "vq: size %u is not a power of two in 1..%u", n, VN_VQ_MAX_SIZE);
+        return -EINVAL;
+    }
+    return 0;
+}
 
 static size_t avail_off(unsigned n)
 {
@@ -79,341 +49,247 @@ static size_t used_off(unsigned n)
     return (end + USED_ALIGN - 1) & ~(size_t)(USED_ALIGN - 1);
 }
 
-size_t vn_vq_mem_size(unsigned n)
+static size_t split_mem_size(unsigned n)
 {
     return used_off(n) + USED_HDR + sizeof(struct vq_used_elem) * n + 2u;
 }
 
-static void ring_init(struct vn_vq *vq)
+static void split_map(struct vn_vq *vq)
 {
-    memset(vq->mem.va, 0, vn_vq_mem_size(vq->size));
-    for (unsigned i = 0; i < vq->size; i++) {
-        vq->next[i] = (uint16_t)((i + 1) & vq->mask);
-        vq->chain_n[i] = 0;
-        vq->chain_in[i] = 0;
-        vq->cookie[i] = NULL;
-    }
-    vq->free_head = 0;
-    vq->num_free = vq->size;
-    vq->inflight = 0;
-    vq->avail_shadow = vq->kicked = vq->last_used = 0;
-    vq->avail_flags_shadow = 0;
-    vq->broken = false;
-}
-
-int vn_vq_create(struct vn_tr *tr, unsigned size, bool event_idx, struct vn_vq **out)
-{
-    struct vn_vq *vq;
-    int rc;
-
-    *out = NULL;
-    if (size == 0 || size > VN_VQ_MAX_SIZE || (size & (size - 1))) {
-        vn_log(VN_LOG_ERR, "vq: size %u is not a power of two in 1..%u", size, VN_VQ_MAX_SIZE);
-        return -EINVAL;
-    }
-    vq = calloc(1, sizeof *vq);
-    if (!vq)
-        return -ENOMEM;
-    vq->tr = tr;
-    vq->size = size;
-    vq->mask = (uint16_t)(size - 1);
-    vq->event_idx = event_idx;
-    vq->next = calloc(size, sizeof *vq->next);
-    vq->chain_n = calloc(size, sizeof *vq->chain_n);
-    vq->chain_in = calloc(size, sizeof *vq->chain_in);
-    vq->cookie = calloc(size, sizeof *vq->cookie);
-    if (!vq->next || !vq->chain_n || !vq->chain_in || !vq->cookie) {
-        rc = -ENOMEM;
-        goto fail;
-    }
-    rc = vn_tr_dma_alloc(tr, vn_vq_mem_size(size), &vq->mem);
-    if (rc) {
-        vn_log(VN_LOG_ERR, "vq: no DMA memory for a %u-entry ring: %d", size, rc);
-        vq->mem.va = NULL;
-        goto fail;
-    }
-    if (vq->mem.iova % DESC_ALIGN) {
-        vn_log(VN_LOG_ERR, "vq: transport gave a ring at IOVA 0x%llx, not %u-byte aligned",
-               (unsigned long long)vq->mem.iova, DESC_ALIGN);
-        rc = -EINVAL;
-        goto fail;
-    }
-    _Static_assert(AVAIL_ALIGN <= DESC_ALIGN && USED_ALIGN <= DESC_ALIGN, "areas nest");
-
+    struct vq_split_ring *s = &vq->s;
     unsigned char *base = vq->mem.va;
-    vq->desc = (volatile struct vq_desc *)base;
-    volatile uint16_t *avail = (volatile uint16_t *)(base + avail_off(size));
-    vq->avail_flags = &avail[0];
-    vq->avail_idx = &avail[1];
-    vq->avail_ring = &avail[2];
-    vq->used_event = &avail[2 + size];
-    volatile uint16_t *used = (volatile uint16_t *)(base + used_off(size));
-    vq->used_flags = &used[0];
-    vq->used_idx = &used[1];
-    vq->used_ring = (volatile struct vq_used_elem *)&used[2];
-    vq->avail_event = (volatile uint16_t *)(base + used_off(size) + USED_HDR +
-                                             sizeof(struct vq_used_elem) * size);
-    ring_init(vq);
-    *out = vq;
-    return 0;
+    unsigned n = vq->size;
 
-fail:
-    vn_vq_destroy(vq);
-    return rc;
+    s->desc = (volatile struct vq_desc *)base;
+    volatile uint16_t *avail = (volatile uint16_t *)(base + avail_off(n));
+    s->avail_flags = &avail[0];
+    s->avail_idx = &avail[1];
+    s->avail_ring = &avail[2];
+    s->used_event = &avail[2 + n];
+    volatile uint16_t *used = (volatile uint16_t *)(base + used_off(n));
+    s->used_flags = &used[0];
+    s->used_idx = &used[1];
+    s->used_ring = (volatile struct vq_used_elem *)&used[2];
+    s->avail_event =
+        (volatile uint16_t *)(base + used_off(n) + USED_HDR + sizeof(struct vq_used_elem) * n);
+    s->mask = (uint16_t)(n - 1);
 }
 
-void vn_vq_destroy(struct vn_vq *vq)
+static void split_init(struct vn_vq *vq, bool keep_cb)
 {
-    if (!vq)
-        return;
-    if (vq->mem.va)
-        vn_tr_dma_free(vq->tr, &vq->mem);
-    if (vq->ind.va)
-        vn_tr_dma_free(vq->tr, &vq->ind);
-    free(vq->next);
-    free(vq->chain_n);
-    free(vq->chain_in);
-    free(vq->cookie);
-    free(vq);
-}
+    struct vq_split_ring *s = &vq->s;
+    uint16_t flags = keep_cb ? s->avail_flags_shadow : 0;
 
-unsigned vn_vq_size(const struct vn_vq *vq) { return vq->size; }
-uint16_t vn_vq_avail_idx(const struct vn_vq *vq) { return vq->avail_shadow; }
-uint16_t vn_vq_avail_event(const struct vn_vq *vq) { return *vq->avail_event; }
-uint16_t vn_vq_last_used(const struct vn_vq *vq) { return vq->last_used; }
-
-void vn_vq_set_used_event(struct vn_vq *vq, uint16_t v)
-{
-    *vq->used_event = v;
-    atomic_thread_fence(memory_order_seq_cst);
-}
-unsigned vn_vq_num_free(const struct vn_vq *vq) { return vq->num_free; }
-unsigned vn_vq_inflight(const struct vn_vq *vq) { return vq->inflight; }
-uint64_t vn_vq_desc_iova(const struct vn_vq *vq) { return vq->mem.iova; }
-uint64_t vn_vq_driver_iova(const struct vn_vq *vq) { return vq->mem.iova + avail_off(vq->size); }
-uint64_t vn_vq_device_iova(const struct vn_vq *vq) { return vq->mem.iova + used_off(vq->size); }
-
-int vn_vq_set_indirect(struct vn_vq *vq, unsigned max_segs)
-{
-    if (vq->ind.va)
-        vn_tr_dma_free(vq->tr, &vq->ind);
-    vq->ind.va = NULL;
-    vq->ind_max = 0;
-    if (!max_segs)
-        return 0;
-    if (max_segs > 64)
-        return -EINVAL;
-    int rc = vn_tr_dma_alloc(vq->tr, (size_t)vq->size * max_segs * sizeof(struct vq_desc),
-                             &vq->ind);
-    if (rc) {
-        vq->ind.va = NULL;
-        return rc;
-    }
-    vq->ind_max = max_segs;
-    return 0;
+    memset(vq->mem.va, 0, split_mem_size(vq->size));
+    vq_chains_init(vq);
+    for (unsigned i = 0; i < vq->size; i++)
+        vq->next[i] = (uint16_t)((i + 1) & s->mask);
+    vq->free_head = 0;
+    s->avail_shadow = s->kicked = s->last_used = 0;
+    s->avail_flags_shadow = flags;
+    if (!vq->event_idx)
+        *s->avail_flags = flags;
 }
 
 static void publish(struct vn_vq *vq, uint16_t h, uint16_t *head)
 {
-    vq->avail_ring[vq->avail_shadow & vq->mask] = h;
+    struct vq_split_ring *s = &vq->s;
+
+    s->avail_ring[s->avail_shadow & s->mask] = h;
     /* The device may read the entry and descriptors as soon as it sees the new idx. */
     atomic_thread_fence(memory_order_release);
-    vq->avail_shadow++;
-    *vq->avail_idx = vq->avail_shadow;
+    s->avail_shadow++;
+    *s->avail_idx = s->avail_shadow;
     if (head)
         *head = h;
 }
 
 /* The chain in the head slot's own table, one ring descriptor pointing at it. */
-static int add_indirect(struct vn_vq *vq, const struct vn_vq_seg *out, unsigned n_out,
-                        const struct vn_vq_seg *in, unsigned n_in, void *cookie, uint16_t *head)
+static void add_indirect(struct vn_vq *vq, const struct vn_vq_seg *out, unsigned n_out,
+                         const struct vn_vq_seg *in, unsigned n_in, void *cookie, uint16_t *head)
 {
     unsigned n = n_out + n_in;
-    uint64_t in_bytes = 0;
     uint16_t h = vq->free_head;
-    volatile struct vq_desc *t =
-        (volatile struct vq_desc *)((unsigned char *)vq->ind.va +
-                                    (size_t)h * vq->ind_max * sizeof(struct vq_desc));
+    volatile struct vq_desc *t = vq_ind_table(vq, h);
 
     for (unsigned i = 0; i < n; i++) {
-        const struct vn_vq_seg *s = i < n_out ? &out[i] : &in[i - n_out];
+        const struct vn_vq_seg *sg = vq_seg(out, n_out, in, i);
         uint16_t flags = i + 1 < n ? VN_DESC_F_NEXT : 0;
-        if (i >= n_out) {
+        if (i >= n_out)
             flags |= VN_DESC_F_WRITE;
-            in_bytes += s->len;
-        }
-        t[i].addr = s->iova;
-        t[i].len = s->len;
+        t[i].addr = sg->iova;
+        t[i].len = sg->len;
         t[i].flags = flags;
         t[i].next = (uint16_t)(i + 1 < n ? i + 1 : 0);
     }
-    vq->desc[h].addr = vq->ind.iova + (uint64_t)h * vq->ind_max * sizeof(struct vq_desc);
-    vq->desc[h].len = (uint32_t)(n * sizeof(struct vq_desc));
-    vq->desc[h].flags = VN_DESC_F_INDIRECT;
-    vq->desc[h].next = 0;
+    volatile struct vq_desc *d = &vq->s.desc[h];
+    d->addr = vq_ind_iova(vq, h);
+    d->len = (uint32_t)(n * sizeof(struct vq_desc));
+    d->flags = VN_DESC_F_INDIRECT;
+    d->next = 0;
     vq->free_head = vq->next[h];
-    vq->num_free--;
-    vq->inflight++;
-    vq->chain_n[h] = 1;
-    vq->chain_in[h] = in_bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)in_bytes;
-    vq->cookie[h] = cookie;
+    vq_chain_start(vq, h, 1, vq_in_bytes(in, n_in), cookie);
     publish(vq, h, head);
-    return 0;
 }
 
-int vn_vq_add(struct vn_vq *vq, const struct vn_vq_seg *out, unsigned n_out,
-              const struct vn_vq_seg *in, unsigned n_in, void *cookie, uint16_t *head)
+static void split_add(struct vn_vq *vq, const struct vn_vq_seg *out, unsigned n_out,
+                      const struct vn_vq_seg *in, unsigned n_in, bool indirect, void *cookie,
+                      uint16_t *head)
 {
     unsigned n = n_out + n_in;
-    uint64_t in_bytes = 0;
 
-    if (vq->broken)
-        return -EIO;
-    if (n == 0 || n_out > vq->size || n_in > vq->size)
-        return -EINVAL;
-    for (unsigned i = 0; i < n; i++)
-        if ((i < n_out ? out[i].len : in[i - n_out].len) == 0)
-            return -EINVAL;
-    if (vq->ind_max && n <= vq->ind_max && vq->num_free >= 1)
-        return add_indirect(vq, out, n_out, in, n_in, cookie, head);
-    if (n > vq->num_free)
-        return -ENOSPC;
-
+    if (indirect) {
+        add_indirect(vq, out, n_out, in, n_in, cookie, head);
+        return;
+    }
     uint16_t h = vq->free_head, d = h, last = h;
     for (unsigned i = 0; i < n; i++) {
-        const struct vn_vq_seg *s = i < n_out ? &out[i] : &in[i - n_out];
+        const struct vn_vq_seg *sg = vq_seg(out, n_out, in, i);
         uint16_t flags = 0;
-        if (i >= n_out) {
+        if (i >= n_out)
             flags |= VN_DESC_F_WRITE;
-            in_bytes += s->len;
-        }
         if (i + 1 < n)
             flags |= VN_DESC_F_NEXT;
-        vq->desc[d].addr = s->iova;
-        vq->desc[d].len = s->len;
-        vq->desc[d].flags = flags;
-        vq->desc[d].next = (i + 1 < n) ? vq->next[d] : 0;
+        vq->s.desc[d].addr = sg->iova;
+        vq->s.desc[d].len = sg->len;
+        vq->s.desc[d].flags = flags;
+        vq->s.desc[d].next = (i + 1 < n) ? vq->next[d] : 0;
         last = d;
         d = vq->next[d];
     }
     vq->free_head = vq->next[last];
-    vq->num_free -= n;
-    vq->inflight++;
-    vq->chain_n[h] = (uint16_t)n; /* n <= size <= 32768 */
-    vq->chain_in[h] = in_bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)in_bytes;
-    vq->cookie[h] = cookie;
+    vq_chain_start(vq, h, n, vq_in_bytes(in, n_in), cookie);
     publish(vq, h, head);
-    return 0;
 }
 
-bool vn_vq_kick_prepare(struct vn_vq *vq)
+static bool split_kick_prepare(struct vn_vq *vq)
 {
-    uint16_t old = vq->kicked, now = vq->avail_shadow;
+    struct vq_split_ring *s = &vq->s;
+    uint16_t old = s->kicked, now = s->avail_shadow;
 
     /* The avail idx store must be visible before we read the device's suppression
      * state, or both sides could decide the other will act (2.7.13.4). */
     atomic_thread_fence(memory_order_seq_cst);
-    vq->kicked = now;
+    s->kicked = now;
     if (old == now)
         return false;
     if (vq->event_idx)
-        return vn_vq_need_event(*vq->avail_event, now, old);
-    return !(*vq->used_flags & VN_USED_F_NO_NOTIFY);
+        return vn_vq_need_event(*s->avail_event, now, old);
+    return !(*s->used_flags & VN_USED_F_NO_NOTIFY);
 }
 
-unsigned vn_vq_used_pending(const struct vn_vq *vq)
+static unsigned split_used_pending(const struct vn_vq *vq)
 {
-    uint16_t n = (uint16_t)(*vq->used_idx - vq->last_used);
-    return (vq->broken || n > vq->inflight) ? 0 : n;
+    uint16_t n = (uint16_t)(*vq->s.used_idx - vq->s.last_used);
+    return n > vq->inflight ? 0 : n;
 }
 
-int vn_vq_get_used(struct vn_vq *vq, uint32_t *len, void **cookie, uint16_t *id)
+static int split_get_used(struct vn_vq *vq, uint32_t *len, void **cookie, uint16_t *id)
 {
-    if (vq->broken)
-        return -EIO;
-    uint16_t used = *vq->used_idx;
-    uint16_t pending = (uint16_t)(used - vq->last_used);
+    struct vq_split_ring *s = &vq->s;
+    uint16_t used = *s->used_idx;
+    uint16_t pending = (uint16_t)(used - s->last_used);
+    int rc;
+
     if (pending == 0)
         return -EAGAIN;
     if (pending > vq->inflight) {
         vn_log(VN_LOG_ERR, "vq: used idx %u is %u ahead of %u with %u chains outstanding", used,
-               pending, vq->last_used, vq->inflight);
+               pending, s->last_used, vq->inflight);
         vq->broken = true;
         return -EIO;
     }
     /* Read the element only after seeing the idx that published it. */
     atomic_thread_fence(memory_order_acquire);
-    volatile struct vq_used_elem *e = &vq->used_ring[vq->last_used & vq->mask];
+    volatile struct vq_used_elem *e = &s->used_ring[s->last_used & s->mask];
     uint32_t eid = e->id, elen = e->len;
-    if (eid >= vq->size || vq->chain_n[eid] == 0) {
-        vn_log(VN_LOG_ERR, "vq: used id %u is not an outstanding chain", eid);
-        vq->broken = true;
-        return -EIO;
-    }
-    if (elen > vq->chain_in[eid]) {
-        vn_log(VN_LOG_ERR, "vq: used len %u for chain %u exceeds its %u writable bytes", elen,
-               eid, vq->chain_in[eid]);
-        vq->broken = true;
-        return -EIO;
-    }
-    vq->last_used++;
+    if ((rc = vq_chain_check(vq, eid, elen)))
+        return rc;
+    s->last_used++;
 
     uint16_t tail = (uint16_t)eid;
     for (unsigned i = 1; i < vq->chain_n[eid]; i++)
         tail = vq->next[tail];
     vq->next[tail] = vq->free_head;
     vq->free_head = (uint16_t)eid;
-    vq->num_free += vq->chain_n[eid];
-    vq->inflight--;
-    vq->chain_n[eid] = 0;
+    void *c = vq_chain_end(vq, eid);
     if (cookie)
-        *cookie = vq->cookie[eid];
-    vq->cookie[eid] = NULL;
+        *cookie = c;
     if (len)
         *len = elen;
     if (id)
         *id = (uint16_t)eid;
 
-    if (vq->event_idx && !(vq->avail_flags_shadow & VN_AVAIL_F_NO_INTERRUPT)) {
+    if (vq->event_idx && !(s->avail_flags_shadow & VN_AVAIL_F_NO_INTERRUPT)) {
         /* Interrupt me for the next element on. */
-        *vq->used_event = vq->last_used;
+        *s->used_event = s->last_used;
         atomic_thread_fence(memory_order_seq_cst);
     }
     return 0;
 }
 
-void vn_vq_disable_cb(struct vn_vq *vq)
+static void split_disable_cb(struct vn_vq *vq)
 {
-    if (vq->avail_flags_shadow & VN_AVAIL_F_NO_INTERRUPT)
+    struct vq_split_ring *s = &vq->s;
+
+    if (s->avail_flags_shadow & VN_AVAIL_F_NO_INTERRUPT)
         return;
-    vq->avail_flags_shadow |= VN_AVAIL_F_NO_INTERRUPT;
+    s->avail_flags_shadow |= VN_AVAIL_F_NO_INTERRUPT;
     /* With event_idx the flag is ignored by the device; leaving used_event where it is
      * allows at most one more interrupt, as Linux does. */
     if (!vq->event_idx)
-        *vq->avail_flags = vq->avail_flags_shadow;
+        *s->avail_flags = s->avail_flags_shadow;
 }
 
-bool vn_vq_enable_cb(struct vn_vq *vq)
+static bool split_enable_cb(struct vn_vq *vq)
 {
-    vq->avail_flags_shadow &= (uint16_t)~VN_AVAIL_F_NO_INTERRUPT;
+    struct vq_split_ring *s = &vq->s;
+
+    s->avail_flags_shadow &= (uint16_t)~VN_AVAIL_F_NO_INTERRUPT;
     if (vq->event_idx)
-        *vq->used_event = vq->last_used;
+        *s->used_event = s->last_used;
     else
-        *vq->avail_flags = vq->avail_flags_shadow;
+        *s->avail_flags = s->avail_flags_shadow;
     /* Publish before re-checking, or an element arriving in between is missed. */
     atomic_thread_fence(memory_order_seq_cst);
-    return *vq->used_idx != vq->last_used;
+    return *s->used_idx != s->last_used;
 }
 
-void vn_vq_detach_all(struct vn_vq *vq, void (*fn)(void *ctx, void *cookie), void *ctx)
+static uint16_t split_avail_idx(const struct vn_vq *vq) { return vq->s.avail_shadow; }
+static uint16_t split_avail_event(const struct vn_vq *vq) { return *vq->s.avail_event; }
+static uint16_t split_last_used(const struct vn_vq *vq) { return vq->s.last_used; }
+
+static void split_set_used_event(struct vn_vq *vq, uint16_t v)
 {
-    for (unsigned i = 0; i < vq->size; i++)
-        if (vq->chain_n[i] && fn)
-            fn(ctx, vq->cookie[i]);
-    uint16_t flags = vq->avail_flags_shadow;
-    ring_init(vq);
-    /* Interrupt suppression is a property of the owner, not of the ring contents. */
-    vq->avail_flags_shadow = flags;
-    if (!vq->event_idx)
-        *vq->avail_flags = flags;
+    *vq->s.used_event = v;
+    atomic_thread_fence(memory_order_seq_cst);
 }
+
+static uint16_t split_pos_advance(const struct vn_vq *vq, uint16_t pos, unsigned n)
+{
+    (void)vq;
+    return (uint16_t)(pos + n);
+}
+
+static size_t split_driver_off(unsigned n) { return avail_off(n); }
+
+const struct vq_layout vq_split_layout = {
+    .packed = false,
+    .check_size = split_check_size,
+    .mem_size = split_mem_size,
+    .driver_off = split_driver_off,
+    .device_off = used_off,
+    .map = split_map,
+    .init = split_init,
+    .add = split_add,
+    .kick_prepare = split_kick_prepare,
+    .get_used = split_get_used,
+    .used_pending = split_used_pending,
+    .disable_cb = split_disable_cb,
+    .enable_cb = split_enable_cb,
+    .avail_idx = split_avail_idx,
+    .avail_event = split_avail_event,
+    .last_used = split_last_used,
+    .set_used_event = split_set_used_event,
+    .pos_advance = split_pos_advance,
+};

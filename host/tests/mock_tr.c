@@ -265,3 +265,149 @@ void mock_ring_set_avail_event(struct mock_ring *d, uint16_t v)
 {
     mock_put(d->used, 4 + 8 * d->size, 2, v);
 }
+
+/* ---- packed ring ------------------------------------------------------------------- */
+
+static uint16_t pwrap(uint16_t off, bool wrap)
+{
+    return (uint16_t)(off | (unsigned)wrap << 15);
+}
+
+static void pstep(const struct mock_pring *d, uint16_t *off, bool *wrap)
+{
+    if (++*off == d->size) {
+        *off = 0;
+        *wrap = !*wrap;
+    }
+}
+
+static uint16_t pflags(const struct mock_pring *d, uint16_t off)
+{
+    return (uint16_t)mock_get(d->desc, 16u * off + VN_PDESC_FLAGS_OFF, 2);
+}
+
+/* Available at a slot whose wrap counter is wrap: AVAIL = wrap, USED = !wrap (2.8.1). */
+static bool pavail(uint16_t flags, bool wrap)
+{
+    return !!(flags & VN_PDESC_F_AVAIL) == wrap && !!(flags & VN_PDESC_F_USED) != wrap;
+}
+
+void mock_pring_attach_iova(struct mock_pring *d, struct mock_tr *m, unsigned size,
+                            uint64_t desc, uint64_t driver, uint64_t device)
+{
+    d->m = m;
+    d->size = size;
+    d->desc = mock_iova_va(m, desc, 16u * size);
+    d->driver = mock_iova_va(m, driver, 4);
+    d->device = mock_iova_va(m, device, 4);
+    d->next_avail = d->next_used = 0;
+    d->avail_wrap = d->used_wrap = true;
+}
+
+void mock_pring_attach(struct mock_pring *d, struct mock_tr *m, struct vn_vq *vq)
+{
+    mock_pring_attach_iova(d, m, vn_vq_size(vq), vn_vq_desc_iova(vq), vn_vq_driver_iova(vq),
+                           vn_vq_device_iova(vq));
+}
+
+static void pseg(struct mock_seg *s, const uint8_t *e)
+{
+    s->addr = (uint64_t)mock_get(e, 4, 4) << 32 | mock_get(e, 0, 4);
+    s->len = mock_get(e, 8, 4);
+    s->flags = (uint16_t)mock_get(e, VN_PDESC_FLAGS_OFF, 2);
+}
+
+int mock_pring_pop(struct mock_pring *d, uint16_t *id, struct mock_seg *seg, unsigned *nseg,
+                   unsigned *ndesc)
+{
+    uint16_t off = d->next_avail;
+    bool wrap = d->avail_wrap;
+    unsigned n = 0, nd = 0;
+
+    if (!pavail(pflags(d, off), wrap))
+        return -1;
+    for (;;) {
+        uint16_t f = pflags(d, off);
+        /* every descriptor of the chain carries the wrap counter of its own slot */
+        if (nd >= d->size || !pavail(f, wrap))
+            return -2;
+        const uint8_t *e = d->desc + 16u * off;
+        *id = (uint16_t)mock_get(e, VN_PDESC_ID_OFF, 2);
+        nd++;
+        pstep(d, &off, &wrap);
+        if (f & VN_DESC_F_INDIRECT) {
+            uint64_t ta = (uint64_t)mock_get(e, 4, 4) << 32 | mock_get(e, 0, 4);
+            uint32_t tl = mock_get(e, 8, 4);
+            const uint8_t *t = mock_iova_va(d->m, ta, tl);
+            if ((f & VN_DESC_F_NEXT) || n || !t || tl == 0 || tl % 16 || tl / 16 > d->size)
+                return -2;
+            for (unsigned i = 0; i < tl / 16; i++) {
+                pseg(&seg[n], t + 16u * i);
+                seg[n++].flags &= VN_DESC_F_WRITE; /* the only flag valid in a table */
+            }
+            break;
+        }
+        if (n >= d->size)
+            return -2;
+        pseg(&seg[n++], e);
+        if (!(f & VN_DESC_F_NEXT))
+            break;
+    }
+    d->next_avail = off;
+    d->avail_wrap = wrap;
+    *nseg = n;
+    *ndesc = nd;
+    return 0;
+}
+
+void mock_pring_push(struct mock_pring *d, uint16_t id, uint32_t len, unsigned ndesc)
+{
+    uint8_t *e = d->desc + 16u * d->next_used;
+    mock_put(e, 0, 4, 0);
+    mock_put(e, 4, 4, 0);
+    mock_put(e, 8, 4, len);
+    mock_put(e, VN_PDESC_ID_OFF, 2, id);
+    /* used: AVAIL = USED = the device's wrap counter, written last */
+    mock_put(e, VN_PDESC_FLAGS_OFF, 2, d->used_wrap ? VN_PDESC_F_AVAIL | VN_PDESC_F_USED : 0);
+    for (unsigned i = 0; i < ndesc; i++)
+        pstep(d, &d->next_used, &d->used_wrap);
+}
+
+unsigned mock_pring_pending(const struct mock_pring *d)
+{
+    uint16_t off = d->next_avail;
+    bool wrap = d->avail_wrap;
+    unsigned n = 0;
+
+    while (n < d->size && pavail(pflags(d, off), wrap)) {
+        n++;
+        pstep(d, &off, &wrap);
+    }
+    return n;
+}
+
+uint16_t mock_pring_avail_pos(const struct mock_pring *d)
+{
+    return pwrap(d->next_avail, d->avail_wrap);
+}
+
+uint16_t mock_pring_used_pos(const struct mock_pring *d)
+{
+    return pwrap(d->next_used, d->used_wrap);
+}
+
+uint16_t mock_pring_drv_flags(const struct mock_pring *d)
+{
+    return (uint16_t)mock_get(d->driver, 2, 2);
+}
+
+uint16_t mock_pring_drv_off_wrap(const struct mock_pring *d)
+{
+    return (uint16_t)mock_get(d->driver, 0, 2);
+}
+
+void mock_pring_set_event(struct mock_pring *d, uint16_t flags, uint16_t off_wrap)
+{
+    mock_put(d->device, 0, 2, off_wrap);
+    mock_put(d->device, 2, 2, flags);
+}

@@ -78,6 +78,35 @@ uint16_t mock_ring_used_event(const struct mock_ring *d);
 void mock_ring_set_no_notify(struct mock_ring *d, int on);
 void mock_ring_set_avail_event(struct mock_ring *d, uint16_t v);
 
+/* ---- the device side of a packed ring, straight from virtio 1.2 2.8 ---------------- */
+struct mock_pring {
+    struct mock_tr *m; /* where indirect tables are looked up */
+    unsigned size;
+    uint8_t *desc, *driver, *device;
+    uint16_t next_avail, next_used; /* the device's slots */
+    bool avail_wrap, used_wrap;     /* and its wrap counters */
+};
+void mock_pring_attach(struct mock_pring *d, struct mock_tr *m, struct vn_vq *vq);
+void mock_pring_attach_iova(struct mock_pring *d, struct mock_tr *m, unsigned size,
+                            uint64_t desc, uint64_t driver, uint64_t device);
+/* Next available buffer: its id (from the last descriptor), its segments (an indirect
+ * table followed: the WRITE flag from the table), and how many ring descriptors it took.
+ * -1 when none, -2 for a malformed one.  seg holds size entries. */
+int mock_pring_pop(struct mock_pring *d, uint16_t *id, struct mock_seg *seg, unsigned *nseg,
+                   unsigned *ndesc);
+/* A used descriptor for buffer id, which took ndesc ring descriptors (2.8.6: one used
+ * descriptor per buffer, then skip its slots). */
+void mock_pring_push(struct mock_pring *d, uint16_t id, uint32_t len, unsigned ndesc);
+/* Ring descriptors made available and not popped yet. */
+unsigned mock_pring_pending(const struct mock_pring *d);
+/* The device's next avail / used slot, off | wrap << 15. */
+uint16_t mock_pring_avail_pos(const struct mock_pring *d);
+uint16_t mock_pring_used_pos(const struct mock_pring *d);
+/* The driver event suppression area, and the device's that the test sets. */
+uint16_t mock_pring_drv_flags(const struct mock_pring *d);
+uint16_t mock_pring_drv_off_wrap(const struct mock_pring *d);
+void mock_pring_set_event(struct mock_pring *d, uint16_t flags, uint16_t off_wrap);
+
 void mock_put(uint8_t *base, uint32_t off, unsigned size, uint32_t v);
 uint32_t mock_get(const uint8_t *base, uint32_t off, unsigned size);
 

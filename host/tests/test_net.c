@@ -10,6 +10,7 @@
 #include "vn_log.h"
 #include "vn_net.h"
 #include "vn_pci.h"
+#include "vn_vq.h"
 
 #define BIT64(n) (UINT64_C(1) << (n))
 #define MAX_PAIRS 4u
@@ -24,8 +25,12 @@ static unsigned log_errors;
 struct mq {
     uint16_t size, vector, enable;
     uint64_t desc, driver, device;
+    bool packed; /* RING_PACKED negotiated when it was enabled */
     struct mock_ring ring;
+    struct mock_pring pring;
+    uint8_t pnd[QMAX]; /* packed: ring descriptors of each buffer id taken */
     unsigned kicks;
+    uint32_t notify; /* the last doorbell's value */
     unsigned reset_reads; /* queue_reset reads 1 for this many more reads */
 };
 
@@ -105,6 +110,26 @@ static int dev_read(struct mock_tr *m, uint64_t off, unsigned size, uint32_t *v)
     }
 }
 
+/* The ring in the layout negotiated; with RING_PACKED every queue is packed. */
+static int mq_pop(struct mq *q, uint16_t *id, struct mock_seg *seg, unsigned *nseg)
+{
+    unsigned nd;
+    if (!q->packed)
+        return mock_ring_pop(&q->ring, id, seg, nseg);
+    int rc = mock_pring_pop(&q->pring, id, seg, nseg, &nd);
+    if (rc == 0 && *id < QMAX)
+        q->pnd[*id] = (uint8_t)nd;
+    return rc;
+}
+
+static void mq_push(struct mq *q, uint16_t id, uint32_t len)
+{
+    if (!q->packed)
+        mock_ring_push(&q->ring, id, len);
+    else
+        mock_pring_push(&q->pring, id, len, id < QMAX ? q->pnd[id] : 1);
+}
+
 static void dev_ctrl(void)
 {
     struct mq *q = &dev.q[CTRLQ];
@@ -112,7 +137,7 @@ static void dev_ctrl(void)
     unsigned n;
     uint16_t head;
 
-    while (mock_ring_pop(&q->ring, &head, seg, &n) == 0) {
+    while (mq_pop(q, &head, seg, &n) == 0) {
         unsigned got = 0;
         uint8_t *ack = NULL;
         dev.last_ctrl_segs = 0;
@@ -137,7 +162,7 @@ static void dev_ctrl(void)
         }
         if (ack)
             *ack = dev.ctrl_ack;
-        mock_ring_push(&q->ring, head, ack ? 1 : 0);
+        mq_push(q, head, ack ? 1 : 0);
     }
 }
 
@@ -151,6 +176,7 @@ static int dev_write(struct mock_tr *m, uint64_t off, unsigned size, uint32_t v)
             dev.kicks_before_driver_ok++;
         if (qi < NQ) {
             dev.q[qi].kicks++;
+            dev.q[qi].notify = v;
             if (qi == CTRLQ && dev.q[qi].enable)
                 dev_ctrl();
         }
@@ -204,7 +230,13 @@ static int dev_write(struct mock_tr *m, uint64_t off, unsigned size, uint32_t v)
     case VN_COMMON_QUEUE_ENABLE:
         if (v == 1 && !dev.refuse_enable) {
             q->enable = 1;
-            mock_ring_attach_iova(&q->ring, &mock, q->size, q->desc, q->driver, q->device);
+            q->packed = dev.drv_feat[1] & (1u << (VN_F_RING_PACKED - 32));
+            if (q->packed)
+                mock_pring_attach_iova(&q->pring, &mock, q->size, q->desc, q->driver,
+                                       q->device);
+            else
+                mock_ring_attach_iova(&q->ring, &mock, q->size, q->desc, q->driver,
+                                      q->device);
         }
         break;
     case VN_COMMON_QUEUE_RESET:
@@ -242,6 +274,8 @@ static void dev_init(void)
     mock_tr_init(&mock);
     memset(&dev, 0, sizeof dev);
     dev_reset();
+    /* RING_PACKED offered: a driver opened with features 0 declines it, one whose mask is
+     * "all but X" takes it, so those tests run on packed rings */
     dev.offered = BIT64(VN_F_VERSION_1) | BIT64(VN_F_ACCESS_PLATFORM) | BIT64(VN_F_MAC) |
                   BIT64(VN_F_STATUS) | BIT64(VN_F_MTU) | BIT64(VN_F_CTRL_VQ) | BIT64(VN_F_MQ) |
                   BIT64(VN_F_RING_PACKED) | BIT64(VN_F_INDIRECT_DESC) | BIT64(VN_F_RING_RESET);
@@ -276,7 +310,7 @@ static int dev_tx(unsigned qp, uint8_t *frame, unsigned *len, unsigned *nseg, ui
     uint16_t head;
     unsigned total = 0;
 
-    if (mock_ring_pop(&q->ring, &head, seg, nseg))
+    if (mq_pop(q, &head, seg, nseg))
         return -1;
     for (unsigned i = 0; i < *nseg; i++) {
         uint8_t *b = mock_iova_va(&mock, seg[i].addr, seg[i].len);
@@ -290,7 +324,7 @@ static int dev_tx(unsigned qp, uint8_t *frame, unsigned *len, unsigned *nseg, ui
         }
     }
     *len = total - VN_NET_HDR_LEN;
-    mock_ring_push(&q->ring, head, 0);
+    mq_push(q, head, 0);
     return 0;
 }
 
@@ -302,7 +336,7 @@ static int dev_rx(unsigned qp, const uint8_t *frame, unsigned len)
     uint16_t head;
     unsigned n;
 
-    if (mock_ring_pop(&q->ring, &head, seg, &n))
+    if (mq_pop(q, &head, seg, &n))
         return -1;
     if (n != 1 || !(seg[0].flags & VN_DESC_F_WRITE))
         return -2;
@@ -310,13 +344,13 @@ static int dev_rx(unsigned qp, const uint8_t *frame, unsigned len)
     if (!b)
         return -3;
     if (seg[0].len < VN_NET_HDR_LEN + len) {
-        mock_ring_push(&q->ring, head, 0);
+        mq_push(q, head, 0);
         return 1;
     }
     memset(b, 0, VN_NET_HDR_LEN);
     b[10] = 1; /* num_buffers */
     memcpy(b + VN_NET_HDR_LEN, frame, len);
-    mock_ring_push(&q->ring, head, VN_NET_HDR_LEN + len);
+    mq_push(q, head, VN_NET_HDR_LEN + len);
     return 0;
 }
 
@@ -331,7 +365,7 @@ static int dev_rx_mrg(unsigned qp, const uint8_t *frame, unsigned len, unsigned 
     uint8_t *first_hdr = NULL;
 
     while (off < total && nb < 16) {
-        if (mock_ring_pop(&q->ring, &heads[nb], seg, &n) || n != 1)
+        if (mq_pop(q, &heads[nb], seg, &n) || n != 1)
             return -1;
         uint8_t *b = mock_iova_va(&mock, seg[0].addr, seg[0].len);
         if (!b)
@@ -347,7 +381,7 @@ static int dev_rx_mrg(unsigned qp, const uint8_t *frame, unsigned len, unsigned 
         return -4;
     first_hdr[10] = (uint8_t)nb;
     for (unsigned i = 0; i < nb && i < publish; i++)
-        mock_ring_push(&q->ring, heads[i], lens[i]);
+        mq_push(q, heads[i], lens[i]);
     return (int)nb;
 }
 
@@ -1179,6 +1213,113 @@ static void test_ctrl_commands(void)
     CHECK_EQ(mock_tr_fini(&mock), 0);
 }
 
+/* RING_PACKED: only when the caller's mask has it; then every queue, control included,
+ * is packed, the data path and queue reset work as on split rings, and a
+ * NOTIFICATION_DATA doorbell carries the packed next_off / next_wrap. */
+static void test_packed(void)
+{
+    static struct rec r;
+    struct vn_net *n;
+    struct vn_net_opts o = {.ring_size = 8, .use_irq = 1};
+    uint8_t frame[200], got[2048], hdr[12];
+    unsigned len, nseg;
+    size_t rlen;
+
+    /* all it knows, by default: split even when the device offers packed */
+    dev_init();
+    dev.offered |= BIT64(VN_F_NOTIFICATION_DATA);
+    CHECK(vn_net_known_features() & BIT64(VN_F_RING_PACKED));
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), 0);
+    if (n) {
+        CHECK_EQ(vn_net_driver_features(n) & BIT64(VN_F_RING_PACKED), 0);
+        CHECK(!vn_vq_is_packed(vn_net_vq(n, 0)));
+        CHECK(!dev.q[0].packed);
+        vn_net_close(n);
+    }
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+
+    dev_init();
+    dev.offered |= BIT64(VN_F_NOTIFICATION_DATA);
+    o.features = vn_net_known_features();
+    CHECK_EQ(vn_net_open(&mock.tr, &o, &n), 0);
+    if (!n)
+        return;
+    CHECK(vn_net_driver_features(n) & BIT64(VN_F_RING_PACKED));
+    CHECK(vn_vq_is_packed(vn_net_vq(n, 0)));
+    CHECK(vn_vq_is_packed(vn_net_vq(n, 1)));
+    CHECK(dev.q[0].packed && dev.q[1].packed && dev.q[CTRLQ].packed);
+    CHECK_EQ(dev.q[1].device - dev.q[1].driver, 4);
+    /* RX ring full, its doorbell after a whole lap: slot 0, wrap counter 0 */
+    CHECK_EQ(mock_pring_pending(&dev.q[0].pring), 8);
+    CHECK_EQ(dev.q[0].kicks, 1);
+    CHECK_EQ(dev.q[0].notify, 0);
+    /* the control queue: a command and its ack */
+    unsigned cmds = dev.ctrl_cmds;
+    CHECK_EQ(vn_net_set_queue_pairs(n, 1), 0);
+    CHECK_EQ(dev.ctrl_cmds, cmds + 1);
+    CHECK_EQ(dev.last_ctrl[1], VN_CTRL_MQ_VQ_PAIRS_SET);
+
+    for (unsigned i = 0; i < sizeof frame; i++)
+        frame[i] = (uint8_t)(i * 3 + 1);
+    /* TX: vq 1 | next_off 1 << 16 | wrap 1 << 31 */
+    CHECK_EQ(vn_net_tx(n, 0, frame, 60), 0);
+    CHECK_EQ(dev.q[1].notify, 1u | 1u << 16 | 1u << 31);
+    CHECK_EQ(dev_tx(0, got, &len, &nseg, hdr), 0);
+    CHECK_EQ(len, 60);
+    CHECK(memcmp(got, frame, 60) == 0);
+    /* laps of both rings, so the wrap counters flip */
+    unsigned bad = 0;
+    for (unsigned i = 1; i < 20; i++) {
+        frame[0] = (uint8_t)i;
+        if (vn_net_tx(n, 0, frame, 60 + i) || dev_tx(0, got, &len, &nseg, hdr) ||
+            len != 60 + i || memcmp(got, frame, len))
+            bad++;
+        if (dev_rx(0, frame, 100 + i) || vn_net_rx(n, 0, got, sizeof got, &rlen) ||
+            rlen != 100 + i || memcmp(got, frame, rlen))
+            bad++;
+    }
+    CHECK_EQ(bad, 0);
+    /* 20 descriptors through an 8-slot ring: slot 4, two flips back to wrap 1 */
+    CHECK_EQ(dev.q[1].notify, 1u | 4u << 16 | 1u << 31);
+    CHECK_EQ(vn_net_poll(n), 0);
+    CHECK_EQ(vn_net_tx_inflight(n, 0), 0);
+    CHECK_EQ(mock_pring_pending(&dev.q[0].pring), 8);
+
+    /* queue reset: one frame sent, two never; the new ring starts from wrap 1 again */
+    for (unsigned i = 0; i < 3; i++) {
+        frame[0] = (uint8_t)(0xa0 + i);
+        CHECK_EQ(vn_net_tx(n, 0, frame, 50), 0);
+    }
+    CHECK_EQ(dev_tx(0, got, &len, &nseg, hdr), 0);
+    CHECK_EQ(vn_net_queue_reset(n, 1, on_reclaim, &r), 0);
+    CHECK_EQ(r.n, 3);
+    CHECK_EQ(r.order_bad, 0);
+    /* the sent one first; the others in no particular order */
+    unsigned seen = 0;
+    for (unsigned i = 0; i < r.n && i < 3; i++) {
+        CHECK_EQ(r.e[i].used, i == 0);
+        CHECK_EQ(r.e[i].len, 50);
+        if (r.e[i].b0 >= 0xa0 && r.e[i].b0 < 0xa3)
+            seen |= 1u << (r.e[i].b0 - 0xa0);
+    }
+    CHECK_EQ(r.e[0].b0, 0xa0);
+    CHECK_EQ(seen, 0x7);
+    struct ranges rg = {0};
+    CHECK_EQ(vn_net_queue_enable(n, 1, 16), 0);
+    CHECK(dev.q[1].packed);
+    vn_net_queue_memory(n, 1, on_range, &rg);
+    CHECK(covers(&rg, dev.q[1].desc, 16u * 16));
+    CHECK(covers(&rg, dev.q[1].device, 4));
+    CHECK_EQ(rg.len[0], 16u * 16 + 8);
+    CHECK_EQ(vn_net_tx(n, 0, frame, 70), 0);
+    CHECK_EQ(dev.q[1].notify, 1u | 1u << 16 | 1u << 31);
+    CHECK_EQ(dev_tx(0, got, &len, &nseg, hdr), 0);
+    CHECK_EQ(len, 70);
+    vn_net_close(n);
+    CHECK_EQ(mock.dma_live, 0);
+    CHECK_EQ(mock_tr_fini(&mock), 0);
+}
+
 /* RSS without MQ: the control queue is still at 2 * max_virtqueue_pairs (5.1.2), the
  * pairs are set up, and no VQ_PAIRS_SET is sent; RSS_CONFIG spreads the frames. */
 static void test_rss_without_mq(void)
@@ -1220,5 +1361,6 @@ int main(void)
     test_mrg();
     test_ctrl_commands();
     test_rss_without_mq();
+    test_packed();
     return check_report();
 }

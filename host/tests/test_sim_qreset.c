@@ -283,7 +283,7 @@ static void rx_resize(void)
 {
     struct h *h = &H;
 
-    if (open_dev(h, 256, ~BIT64(VN_F_EVENT_IDX))) {
+    if (open_dev(h, 256, ~(BIT64(VN_F_EVENT_IDX) | BIT64(VN_F_RING_PACKED)))) {
         CHECK(!"bring-up");
         return;
     }
@@ -366,7 +366,7 @@ static void ring_sizes(void)
         CHECK_EQ(h->arrived[s], 1);
     close_dev(h);
 
-    if (open_dev(h, 64, ~BIT64(VN_F_RING_RESET))) {
+    if (open_dev(h, 64, ~(BIT64(VN_F_RING_RESET) | BIT64(VN_F_RING_PACKED)))) {
         CHECK(!"bring-up without RING_RESET");
         return;
     }

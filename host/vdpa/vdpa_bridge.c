@@ -97,10 +97,44 @@ static int map_all(struct bridge *b)
     return 0;
 }
 
+static bool packed(const struct bridge *b)
+{
+    return (b->acked >> VN_F_RING_PACKED) & 1u;
+}
+
 static uint16_t used_idx(const struct bridge *b, const struct vring *v)
 {
     const volatile uint16_t *p = vu_mem_gpa(&b->mem, v->used_gpa + 2, 2);
     return p ? *p : v->seen_used;
+}
+
+/* Packed rings have no used idx: count the used descriptors from seen_used ({wrap,
+ * index}) on.  The bridge does not see the avail side, so it cannot tell how many slots a
+ * used chain took: it steps one slot a descriptor and stops at the first slot that is not
+ * used.  That is exact for one-slot chains (testpmd's: the header rides in the mbuf
+ * headroom, receive buffers are one slot each) and stops early for longer ones, which then
+ * count as one packet and leave the restart base short. */
+static void account_packed(struct bridge *b, unsigned q)
+{
+    struct vring *v = &b->vr[q];
+    for (unsigned n = 0; n < v->num; n++) {
+        uint16_t idx = v->seen_used & 0x7fff, wrap = v->seen_used >> 15;
+        const uint8_t *d = vu_mem_gpa(&b->mem, v->desc_gpa + 16ull * idx, 16);
+        if (!d)
+            return;
+        uint16_t flags;
+        uint32_t len;
+        memcpy(&flags, d + VN_PDESC_FLAGS_OFF, 2);
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (!(flags & VN_PDESC_F_AVAIL) != !wrap || !(flags & VN_PDESC_F_USED) != !wrap)
+            return;
+        memcpy(&len, d + 8, 4);
+        if (!(q % 2))
+            v->bytes += len > NET_HDR_LEN ? len - NET_HDR_LEN : 0;
+        v->pkts++;
+        idx++;
+        v->seen_used = idx == v->num ? (uint16_t)(!wrap << 15) : (uint16_t)(wrap << 15 | idx);
+    }
 }
 
 /* Sum the descriptor lengths of chain `id` (TX: the bytes the driver queued). */
@@ -127,6 +161,10 @@ static uint64_t chain_len(const struct bridge *b, const struct vring *v, uint32_
 static void account_ring(struct bridge *b, unsigned q)
 {
     struct vring *v = &b->vr[q];
+    if (packed(b)) {
+        account_packed(b, q);
+        return;
+    }
     uint16_t now = used_idx(b, v);
 
     while (v->seen_used != now) {
@@ -193,7 +231,7 @@ static void stop_ring(struct bridge *b, unsigned q)
         if (rc)
             vn_log(VN_LOG_ERR, "vdpa: ring %u: reset failed: %d", q, rc);
         account_ring(b, q);
-        v->base = used_idx(b, v);
+        v->base = packed(b) ? v->seen_used : used_idx(b, v);
     }
     v->started = false;
     close_fd(&v->kick_fd);
@@ -306,9 +344,11 @@ static int set_vring_addr(struct bridge *b, const struct vu_vring_addr *a)
         v->failed = true;
         return -EINVAL;
     }
+    /* packed: the driver and device areas are 4-byte event suppression structures */
+    bool pk = packed(b);
     if (vu_mem_uva_to_gpa(&b->mem, a->desc, 16ull * n, &v->desc_gpa) ||
-        vu_mem_uva_to_gpa(&b->mem, a->avail, 6ull + 2ull * n, &v->avail_gpa) ||
-        vu_mem_uva_to_gpa(&b->mem, a->used, 6ull + 8ull * n, &v->used_gpa)) {
+        vu_mem_uva_to_gpa(&b->mem, a->avail, pk ? 4 : 6ull + 2ull * n, &v->avail_gpa) ||
+        vu_mem_uva_to_gpa(&b->mem, a->used, pk ? 4 : 6ull + 8ull * n, &v->used_gpa)) {
         vn_log(VN_LOG_ERR, "vdpa: ring %d: addresses desc 0x%llx avail 0x%llx used 0x%llx are not "
                "inside the memory table", q, (unsigned long long)a->desc,
                (unsigned long long)a->avail, (unsigned long long)a->used);

@@ -214,7 +214,10 @@ static int setup_ctrl(struct vdpa_dev *d)
     int rc;
 
     d->ctrl_index = (uint16_t)(2 * d->max_pairs);
-    if ((rc = vn_vq_create(d->tr, CTRL_RING, false, &d->ctrl)))
+    /* in the layout the data queues have: the device takes one for all */
+    if ((rc = vn_vq_create_ex(d->tr, CTRL_RING,
+                              has(d->negotiated, VN_F_RING_PACKED) ? VN_VQ_PACKED : 0,
+                              &d->ctrl)))
         return rc;
     if ((rc = vn_tr_dma_alloc(d->tr, CTRL_BUF_LEN, &d->ctrl_buf))) {
         d->ctrl_buf.va = NULL;

@@ -49,6 +49,7 @@ module fw_csr
   output logic              rx_csum,         // DEV_CTRL.RX_CSUM
   output logic              hdr_hash,        // DEV_CTRL.HDR_HASH
   output logic              ev_en,           // DEV_CTRL.EVENT_IDX
+  output logic              pk,              // DEV_CTRL.PACKED
   output logic              cw_valid,        // pulse: a write to the RXF_* / RSS_* window
   output logic [11:0]       cw_addr,
   output logic [31:0]       cw_data,
@@ -226,6 +227,7 @@ module fw_csr
   assign rx_csum        = (dev_ctrl & DEV_CTRL_RX_CSUM) != 0;
   assign hdr_hash       = (dev_ctrl & DEV_CTRL_HDR_HASH) != 0;
   assign ev_en          = (dev_ctrl & DEV_CTRL_EVENT_IDX) != 0;
+  assign pk             = (dev_ctrl & DEV_CTRL_PACKED) != 0;
   assign rx_queue_pairs = rxqp[7:0];
   assign ctx_q          = qc_sel[15:0];
   assign ctx_size       = qc_size[15:0];

@@ -213,7 +213,7 @@ module vionic_top
   assign fw_irq = !evt_empty;
 
   // ---- firmware window ----------------------------------------------------------------
-  logic        datapath_en, rx_mrg, ind_en, dev_idle, tx_csum, rx_csum, hdr_hash, cw_valid, ev_en;
+  logic        datapath_en, rx_mrg, ind_en, dev_idle, tx_csum, rx_csum, hdr_hash, cw_valid, ev_en, pk;
   logic [11:0] cw_addr;
   logic [31:0] cw_data, rxf_ctrl_q, rss_ctrl_q;
   logic        cnt_rx_filt, cnt_rx_csum_bad;
@@ -249,7 +249,7 @@ module vionic_top
     .qs_rd_enable(qs_enable), .qs_rd_reset(qs_reset), .qs_rd_desc(qs_desc),
     .qs_rd_driver(qs_driver), .qs_rd_device(qs_device),
     .devcfg, .fw_version, .hwcfg,
-    .datapath_en, .rx_mrg, .ind_en, .tx_csum, .rx_csum, .hdr_hash, .ev_en, .cw_valid, .cw_addr,
+    .datapath_en, .rx_mrg, .ind_en, .tx_csum, .rx_csum, .hdr_hash, .ev_en, .pk, .cw_valid, .cw_addr,
     .cw_data, .rxf_ctrl_q, .rss_ctrl_q, .rx_queue_pairs, .dev_reset, .dev_idle,
     .ctx_cmd_valid, .ctx_cmd, .ctx_q, .ctx_size, .ctx_vector, .ctx_desc, .ctx_driver,
     .ctx_device, .ctx_base, .ctx_coal, .ctx_rd_state, .ctx_rd_inflight, .ctx_rd_indices,
@@ -388,7 +388,7 @@ module vionic_top
   // ---- the data path ------------------------------------------------------------------
   vq_engines #(.QP(QP)) u_vq (
     .clk, .rst_n,
-    .datapath_en, .rx_mrg, .ind_en, .tx_csum, .rx_csum, .hdr_hash, .ev_en, .cw_valid, .cw_addr,
+    .datapath_en, .rx_mrg, .ind_en, .tx_csum, .rx_csum, .hdr_hash, .ev_en, .pk, .cw_valid, .cw_addr,
     .cw_data, .rxf_ctrl_q, .rss_ctrl_q, .rx_queue_pairs, .dev_reset, .dev_idle(eng_idle),
     .db_valid, .db_queue,
     .ctx_cmd_valid, .ctx_cmd, .ctx_q, .ctx_size, .ctx_vector, .ctx_desc, .ctx_driver,

@@ -10,6 +10,11 @@
 // that table's length as the bound for indices and for loops; its WRITE flag is ignored.
 // A table inside a table, INDIRECT with NEXT, or a length that is not a non-zero multiple
 // of 16 (or ind_en off) is a driver error.
+// Packed rings (pk, 2.8): a chain is the run of ring slots from the head while NEXT is
+// set, wrapping at the ring end; its Buffer ID is the last slot's.  An indirect table is
+// walked in order to its end: inside it only WRITE counts (2.8.19), so NEXT and INDIRECT
+// there are ignored.  A retired chain carries {ring slots, id} for the used write; a
+// split chain {1, head}.
 `default_nettype none
 module vq_chain
   import vionic_regs_pkg::*;
@@ -25,6 +30,7 @@ module vq_chain
   input  wire logic                 clk,
   input  wire logic                 rst_n,
   input  wire logic                 ind_en,
+  input  wire logic                 pk,         // packed rings
   input  wire logic [NP-1:0][2:0]   st,
   input  wire logic [NP-1:0][7:0]   gen,
   input  wire logic [NP-1:0][15:0]  size,
@@ -52,7 +58,7 @@ module vq_chain
   output logic                      r_valid,
   output logic [15:0]               r_p,
   output logic [7:0]                r_gen,
-  output logic [15:0]               r_head,
+  output logic [31:0]               r_uid,      // [15:0] buffer id, [31:16] ring slots
   output logic [2:0]                r_status,
   output logic [15:0]               r_reason,
   output logic [7:0]                r_ndesc,
@@ -90,6 +96,8 @@ module vq_chain
   logic [63:0]    e_tbl    [NCH];   // the descriptor table walked: the ring's or indirect
   logic [15:0]    e_tsz    [NCH];   // its entries
   logic           e_ind    [NCH];   // in an indirect table
+  logic [15:0]    e_id     [NCH];   // packed: Buffer ID of the last ring slot seen
+  logic [15:0]    e_rc     [NCH];   // packed: ring slots the chain takes
   logic [63:0]    d_addr   [NCH * MAXD];
   logic [31:0]    d_len    [NCH * MAXD];
 
@@ -168,13 +176,14 @@ module vq_chain
   assign pj     = 2'(pcur - pcur0);
   assign pd     = pf_d[int'(pf_rp[EW-1:0]) * 4 + int'(pj)];
   assign plen   = pd[95:64];
-  assign pflags = pd[111:96];
-  assign pnext  = pd[127:112];
+  assign pflags = pk ? pd[127:112] : pd[111:96];
+  // packed: the next slot in ring order, or in the table
+  assign pnext  = !pk ? pd[127:112] : (!e_ind[pe] && pcur + 16'd1 == psz) ? 16'd0 : pcur + 16'd1;
   assign psz    = e_tsz[pe];
   assign pcnt   = e_cnt[pe] + 1'b1;
   assign pin    = 16'(pnext - pcur0) < 16'(pn);
   logic pind;
-  assign pind = (pflags & 16'(DESC_F_INDIRECT)) != 0;
+  assign pind = (pflags & 16'(DESC_F_INDIRECT)) != 0 && !(pk && e_ind[pe]);
   always_comb begin
     perr = 1'b1;
     pwhy = '0;
@@ -183,11 +192,11 @@ module vq_chain
       pwhy = 16'(QERR_INDIRECT);
     else if (RX && !pind && (pflags & 16'(DESC_F_WRITE)) == 0) pwhy = 16'(QERR_RX_READONLY);
     else if (pcnt > 17'(psz))                            pwhy = 16'(QERR_CHAIN_LOOP);
-    else if ((pflags & 16'(DESC_F_NEXT)) != 0 && pnext >= psz) pwhy = 16'(QERR_DESC_RANGE);
+    else if (!pk && (pflags & 16'(DESC_F_NEXT)) != 0 && pnext >= psz) pwhy = 16'(QERR_DESC_RANGE);
     else perr = 1'b0;
   end
   logic plink;
-  assign plink  = (pflags & 16'(DESC_F_NEXT)) != 0;
+  assign plink  = (pk && e_ind[pe]) ? pnext < psz : (pflags & 16'(DESC_F_NEXT)) != 0;
   assign pf_pop = !pf_empty && (perr || pind || !plink || !pin);
   assign ct_push = !pf_empty && !perr && (pind || (plink && !pin));
   assign ct_din  = pe;
@@ -201,7 +210,7 @@ module vq_chain
   assign r_valid  = hd != tl && e_done[he];
   assign r_p      = 16'(e_p[he]);
   assign r_gen    = e_gen[he];
-  assign r_head   = e_head[he];
+  assign r_uid    = pk ? {e_rc[he], e_id[he]} : {16'd1, e_head[he]};
   assign r_status = e_status[he];
   assign r_reason = e_reason[he];
   assign r_ndesc  = 8'(e_nd[he]);
@@ -239,6 +248,7 @@ module vq_chain
         e_tbl[tl[EW-1:0]]   <= desc[ap];
         e_tsz[tl[EW-1:0]]   <= size[ap];
         e_ind[tl[EW-1:0]]   <= 1'b0;
+        e_rc[tl[EW-1:0]]    <= '0;
         e_cnt[tl[EW-1:0]]   <= '0;
         e_nd[tl[EW-1:0]]    <= '0;
         e_total[tl[EW-1:0]] <= '0;
@@ -266,6 +276,10 @@ module vq_chain
         end
       end
 
+      if (!pf_empty && !perr && !e_ind[pe]) begin
+        e_id[pe] <= pd[111:96];
+        e_rc[pe] <= e_rc[pe] + 1'b1;
+      end
       if (!pf_empty) begin
         if (perr) begin
           e_done[pe]   <= 1'b1;

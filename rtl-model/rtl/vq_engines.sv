@@ -20,6 +20,7 @@ module vq_engines
   input  wire logic         rx_csum,         // DEV_CTRL.RX_CSUM
   input  wire logic         hdr_hash,        // DEV_CTRL.HDR_HASH: 20-byte net headers
   input  wire logic         ev_en,           // DEV_CTRL.EVENT_IDX
+  input  wire logic         pk,              // DEV_CTRL.PACKED: packed rings
   input  wire logic         cw_valid,        // RXF_* / RSS_* writes (vq_rx_cls)
   input  wire logic [11:0]  cw_addr,
   input  wire logic [31:0]  cw_data,
@@ -192,7 +193,7 @@ module vq_engines
   // ---- engines ---------------------------------------------------------------------
   logic tx_idle, rx_idle;
   vq_tx #(.QP(QP), .CKW(CKW)) u_tx (
-    .clk, .rst_n, .datapath_en, .ev_en, .ind_en, .tx_csum, .hdr_hash, .dev_reset,
+    .clk, .rst_n, .datapath_en, .ev_en, .pk, .ind_en, .tx_csum, .hdr_hash, .dev_reset,
     .cmd_valid(cmd_ok && ctx_q[0]), .cmd(ctx_cmd), .cmd_p(ctx_q >> 1), .cmd_size(ctx_size),
     .cmd_vector(ctx_vector), .cmd_desc(ctx_desc), .cmd_driver(ctx_driver),
     .cmd_device(ctx_device), .cmd_base(ctx_base), .cmd_coal(ctx_coal),
@@ -212,7 +213,7 @@ module vq_engines
     .cnt_bytes(cnt_tx_bytes));
 
   vq_rx #(.QP(QP), .CKW(CKW)) u_rx (
-    .clk, .rst_n, .datapath_en, .ev_en, .rx_mrg, .ind_en, .rx_queue_pairs, .dev_reset,
+    .clk, .rst_n, .datapath_en, .ev_en, .pk, .rx_mrg, .ind_en, .rx_queue_pairs, .dev_reset,
     .hdr_hash, .rx_csum, .cw_valid, .cw_addr, .cw_data, .rxf_ctrl_q, .rss_ctrl_q,
     .cnt_filt(cnt_rx_filt), .cnt_csum_bad(cnt_rx_csum_bad),
     .cmd_valid(cmd_ok && !ctx_q[0]), .cmd(ctx_cmd), .cmd_p(ctx_q >> 1), .cmd_size(ctx_size),
@@ -223,7 +224,7 @@ module vq_engines
     .rd_p(ctx_rd_q >> 1), .rd_state(rx_rd_state), .rd_indices(rx_rd_idx),
     .rq_valid(c_valid[4:3]), .rq_ready(c_ready[4:3]), .rq_addr(c_addr[4:3]),
     .rq_len(c_len[4:3]), .rq_q(c_q[4:3]), .rq_cookie(c_cookie[4:3]),
-    .cpl_valid(cpl_valid[4:3]), .cpl_cookie, .cpl_data,
+    .cpl_valid(cpl_valid[4:3]), .cpl_cookie, .cpl_beat, .cpl_data, .cpl_last,
     .wr_valid(w_valid[2:1]), .wr_ready(w_ready[2:1]), .wr_addr(w_addr[2:1]),
     .wr_data_d(w_data1), .wr_data_u(w_data2), .wr_len(w_len[2:1]),
     .msi_valid(rx_msi_valid), .msi_ready(rx_msi_ready), .msi_vector(rx_msi_vector),

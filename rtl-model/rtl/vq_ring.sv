@@ -10,6 +10,17 @@
 // avail idx is read again, so a buffer the driver added before it could see the new
 // avail_event is not missed.  vq_used asks for used_event (ue_want) before it notifies;
 // the scanner reads it and hands it back (ue_cpl).
+//
+// Packed rings (pk, 2.8): there is no avail idx, so a line is a read of up to 32
+// descriptors from the fetch position (never across the ring end) and keeps their flags
+// and NEXT bits; positions are {wrap, index[14:0]}.  A kick reads one line; a line whose
+// last slot is available asks for the next (more), up to HL in flight.  The consumer takes
+// a head where the slot is available (AVAIL = wrap, USED = !wrap) and skips the chain's
+// other slots with it.  At the first slot that is not available the queue rewinds: once
+// its reads are in, the lines are dropped and fetch goes back to that slot.  It is read
+// again at once only if a read went out after that line's (it may have taken the kick
+// that announced the slot); otherwise the next kick reads it.  vq_used's event-suppression
+// read (ue_want) takes the driver area's 4 bytes.
 `default_nettype none
 module vq_ring
   import vionic_regs_pkg::*;
@@ -26,6 +37,8 @@ module vq_ring
   input  wire logic                 ev_en,         // EVENT_IDX negotiated
   input  wire logic [NP-1:0][2:0]   st,
   input  wire logic [NP-1:0][15:0]  size,
+  input  wire logic                 pk,          // packed rings
+  input  wire logic [NP-1:0][63:0]  desc,
   input  wire logic [NP-1:0][63:0]  driver,
   input  wire logic [NP-1:0]        pend,
   output logic                      pend_clr,
@@ -46,6 +59,8 @@ module vq_ring
   input  wire logic                 cpl_valid,
   input  wire logic [CKW-1:0]       cpl_cookie,
   input  wire logic [511:0]         cpl_data,
+  input  wire logic [6:0]           cpl_beat,
+  input  wire logic                 cpl_last,
   output logic                      err_valid,
   output logic [15:0]               err_p,
   output logic [15:0]               err_reason,
@@ -71,7 +86,7 @@ module vq_ring
   output logic [15:0]               ue_take_p,
   output logic                      ue_cpl,        // used_event of ue_cpl_p is ue_val
   output logic [15:0]               ue_cpl_p,
-  output logic [15:0]               ue_val
+  output logic [31:0]               ue_val      // split: used_event; packed: {flags, off_wrap}
   /* verilator lint_on UNUSEDSIGNAL */
 );
   localparam int PW = (NP > 1) ? $clog2(NP) : 1;
@@ -95,18 +110,49 @@ module vq_ring
   logic [NP-1:0] rr_ev;         // EVENT_IDX: avail_event written, read avail idx again
   logic [NP-1:0] aev_ok;        // aev holds what was last asked for as avail_event
   logic [15:0]  aev   [NP];
+  logic [31:0]  lnx   [NL];     // packed: NEXT of each slot of a line
+  logic         lwp   [NL];     // packed: the wrap counter its slots are read against
+  logic [NP-1:0] more;          // packed: the last line came back available to its end
+  logic [NP-1:0] rrk;           // packed: read again from the rewound slot
+  logic [NP-1:0] icn;           // packed: the next slot continues a chain already taken
+  logic [LW+1:0] lout  [NP];    // packed: line reads out
 
   function automatic int lidx(input logic [PW-1:0] p, input logic [LW-1:0] l);
     return int'(p) * HL + ((HL > 1) ? int'(l) : 0);
+  endfunction
+  // packed: position pos ({wrap, index}) moved on by n slots of a ring of sz
+  function automatic logic [15:0] padv(input logic [15:0] pos, input logic [15:0] n,
+                                       input logic [15:0] sz);
+    logic [15:0] i;
+    i = 16'(pos[14:0]) + n;
+    return (i >= sz) ? {~pos[15], 15'(i - sz)} : {pos[15], i[14:0]};
+  endfunction
+  // packed: a slot is available against wrap counter w (2.8.1)
+  function automatic logic pav(input logic [15:0] f, input logic w);
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [15:0] g;
+    /* verilator lint_on UNUSEDSIGNAL */
+    g = f;
+    return g[7] == w && g[15] != w;
+  endfunction
+
+  // packed: slots a line of queue q may still read - never a whole ring past the consumer
+  function automatic logic [15:0] pk_room(input int q);
+    logic [15:0] ahead;
+    ahead = (fetch[q][15] == cons[q][15]) ? 16'(fetch[q][14:0]) - 16'(cons[q][14:0])
+                                          : 16'(fetch[q][14:0]) + size[q] - 16'(cons[q][14:0]);
+    return size[q] - ahead;
   endfunction
 
   // ---- scanner ------------------------------------------------------------------------
   logic [PW-1:0] sp, cq;
   logic          use_rr;
   assign use_rr = rr_valid && rr_p < 16'(NP) && !avout[rr_p[PW-1:0]];
+  logic          do_pk;
   // A doorbell is served first: the next queue from sp on with a kick waiting (its avail
   // read not out), so a kick does not wait for the scanner to come round (up to NP
-  // cycles).  A queue keeps at most one avail read out, so none starves the others.
+  // cycles).  A queue keeps at most one avail read out, so none starves the others; a packed
+  // queue whose lines are all taken waits for the consumer, not for the scanner.
   logic          kq_v;
   logic [PW-1:0] kq;
   int unsigned   kqi;
@@ -117,7 +163,8 @@ module vq_ring
     if (datapath_en && (pend & ~avout) != '0)   // (the cycle model evaluates this every cycle)
       for (int i = NP - 1; i >= 0; i--) begin
         kqi = (int'(sp) + i) % NP;
-        if (pend[kqi] && !avout[kqi] && st[kqi] == 3'(QSTATE_RUNNING)) begin
+        if (pend[kqi] && !avout[kqi] && st[kqi] == 3'(QSTATE_RUNNING) &&
+            (!pk || ((lwr[kqi] - lrd[kqi]) < (LW+1)'(HL) && pk_room(int'(kqi)) != '0))) begin
           kq_v = 1'b1;
           kq   = PW'(kqi);
         end
@@ -137,19 +184,62 @@ module vq_ring
     if (k > room) k = room;
     if (k > 16'd32) k = 16'd32;
   end
-  assign do_av   = !rq_valid && ok && !avout[cq] && (pend[cq] || use_rr || rr_ev[cq]);
-  assign do_ue   = !rq_valid && ok && !do_av && ev_en && ue_want[cq];
-  assign do_ring = !rq_valid && ok && !do_av && !do_ue && navail != '0 &&
+  assign do_av   = !pk && !rq_valid && ok && !avout[cq] && (pend[cq] || use_rr || rr_ev[cq]);
+  assign do_ue   = !rq_valid && ok && !do_av && (ev_en || pk) && ue_want[cq];
+  assign do_ring = !pk && !rq_valid && ok && !do_av && !do_ue && navail != '0 &&
                    (lwr[cq] - lrd[cq]) < (LW+1)'(HL);
+  logic [15:0] pk_k;     // packed: slots the next line reads
+  always_comb begin
+    pk_k = size[cq] - 16'(fetch[cq][14:0]);
+    if (pk_k > 16'd32) pk_k = 16'd32;
+    if (pk_k > pk_room(int'(cq))) pk_k = pk_room(int'(cq));
+  end
+  assign do_pk   = pk && !rq_valid && ok && !do_ue &&
+                   (pend[cq] || more[cq] || rrk[cq] || use_rr) &&
+                   (lwr[cq] - lrd[cq]) < (LW+1)'(HL) && pk_k != '0;
 
   // ---- consumer -----------------------------------------------------------------------
   logic [PW-1:0] pp;
   logic [LW:0]   crl;
   assign pp   = c_p[PW-1:0];
   assign crl  = lrd[pp];
-  assign c_hv = c_p < 16'(NP) && lwr[pp] != crl && lfill[lidx(pp, crl[LW-1:0])];
-  assign c_head = lines[lidx(pp, crl[LW-1:0]) * 4 + int'(hpos[pp][4:3])][16 * hpos[pp][2:0] +: 16];
-  assign c_wait = c_p < 16'(NP) && (lwr[pp] != crl || avail[pp] != fetch[pp]);
+  logic        cfill;
+  logic [15:0] centry;  // split: the head; packed: the slot's flags
+  assign cfill  = c_p < 16'(NP) && lwr[pp] != crl && lfill[lidx(pp, crl[LW-1:0])];
+  assign centry = lines[lidx(pp, crl[LW-1:0]) * 4 + int'(hpos[pp][4:3])][16 * hpos[pp][2:0] +: 16];
+  // packed: the chain that starts (or goes on) at hpos ends before pkend in this line, or
+  // goes on into the next (pkcross)
+  logic       pkav, pkcross, pk_rw, pkstop;
+  logic [5:0] pkend, clc;
+  logic [31:0] cnx;
+  assign clc  = lcnt[lidx(pp, crl[LW-1:0])];
+  assign cnx  = lnx[lidx(pp, crl[LW-1:0])];
+  assign pkav = pav(centry, cons[pp][15]);
+  // a chain's slots in a line after its head's are taken only while available (that line
+  // may have been read before the driver wrote them): pkstop, the chain goes on at pkend
+  always_comb begin
+    pkend   = clc;
+    pkcross = 1'b1;
+    pkstop  = 1'b0;
+    if (pk && cfill)
+      for (int i = 0; i < 32; i++)
+        if (pkcross && !pkstop && 6'(i) >= 6'(hpos[pp]) && 6'(i) < clc) begin
+          if (icn[pp] && !pav(lines[lidx(pp, crl[LW-1:0]) * 4 + i / 8][16 * (i % 8) +: 16], cons[pp][15])) begin
+            pkend  = 6'(i);
+            pkstop = 1'b1;
+          end else if (!cnx[i]) begin
+            pkend   = 6'(i + 1);
+            pkcross = 1'b0;
+          end
+        end
+  end
+  assign c_hv   = pk ? cfill && !icn[pp] && pkav : cfill;
+  assign c_head = pk ? {1'b0, cons[pp][14:0]} : centry;
+  assign c_wait = c_p < 16'(NP) && (lwr[pp] != crl ||
+                  (pk ? (more[pp] || rrk[pp] || pend[pp]) : avail[pp] != fetch[pp]));
+  // packed: the slot at hpos is not available: once the queue's reads are in, rewind
+  assign pk_rw  = pk && cfill && (icn[pp] ? pkend == 6'(hpos[pp]) : !pkav) && lout[pp] == '0 &&
+                  !(do_pk && cq == pp);
 
   // ---- completions --------------------------------------------------------------------
   // cookie: {line, queue, kind}; kind 0 avail flags|idx, 1 ring entries, 2 used_event
@@ -161,6 +251,10 @@ module vq_ring
   assign ck_ue   = cpl_cookie[1:0] == 2'd2;
   assign ck_p    = cpl_cookie[2 +: PW];
   assign ck_l    = cpl_cookie[2 + PW +: LW];
+  logic [1:0]    ck_lc;    // packed: the completing line's last slot, in its beat
+  logic          lk_in;    // packed: a line read is complete
+  assign ck_lc   = 2'(lcnt[int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)] - 6'd1);
+  assign lk_in   = pk && cpl_valid && ck_ring && cpl_last;
   assign av_new  = cpl_data[31:16];
   assign ue_take   = do_ue;
   assign ue_take_p = 16'(cq);
@@ -177,6 +271,10 @@ module vq_ring
       sp       <= '0;
       rr_ev    <= '0;
       aev_ok   <= '0;
+      more     <= '0;
+      rrk      <= '0;
+      icn      <= '0;
+      for (int i = 0; i < NP; i++) lout[i] <= '0;
     end else begin
       if (rq_valid && rq_ready) rq_valid <= 1'b0;
       if (!use_rr || cq == sp) sp <= (int'(sp) == NP - 1) ? '0 : sp + 1'b1;
@@ -192,8 +290,8 @@ module vq_ring
         pend_clr_p <= 16'(cq);
       end else if (do_ue) begin
         rq_valid  <= 1'b1;
-        rq_addr   <= driver[cq] + 64'd4 + 64'({size[cq], 1'b0});
-        rq_len    <= 13'd2;
+        rq_addr   <= pk ? driver[cq] : driver[cq] + 64'd4 + 64'({size[cq], 1'b0});
+        rq_len    <= pk ? 13'd4 : 13'd2;
         rq_p      <= 16'(cq);
         rq_cookie <= CKW'({cq, 2'd2});
       end else if (do_ring) begin
@@ -206,13 +304,40 @@ module vq_ring
         lfill[lidx(cq, lwr[cq][LW-1:0])] <= 1'b0;
         lwr[cq]   <= lwr[cq] + 1'b1;
         fetch[cq] <= fetch[cq] + k;
+      end else if (do_pk) begin
+        rq_valid  <= 1'b1;
+        rq_addr   <= desc[cq] + {45'd0, fetch[cq][14:0], 4'd0};
+        rq_len    <= 13'({pk_k[5:0], 4'd0});
+        rq_p      <= 16'(cq);
+        rq_cookie <= CKW'({lwr[cq][LW-1:0], cq, 2'd1});
+        lcnt[lidx(cq, lwr[cq][LW-1:0])]  <= pk_k[5:0];
+        lfill[lidx(cq, lwr[cq][LW-1:0])] <= 1'b0;
+        lwp[lidx(cq, lwr[cq][LW-1:0])]   <= fetch[cq][15];
+        lwr[cq]   <= lwr[cq] + 1'b1;
+        fetch[cq] <= padv(fetch[cq], pk_k, size[cq]);
+        avout[cq] <= 1'b1;
+        rrk[cq]   <= 1'b0;
+        pend_clr   <= 1'b1;
+        pend_clr_p <= 16'(cq);
       end
 
       if (cpl_valid) begin
         if (ck_ue) begin
           ue_cpl   <= 1'b1;
           ue_cpl_p <= 16'(ck_p);
-          ue_val   <= cpl_data[15:0];
+          ue_val   <= pk ? cpl_data[31:0] : {16'd0, cpl_data[15:0]};
+        end else if (ck_ring && pk) begin
+          // beat b holds slots 4b..4b+3: their flags and NEXT bits
+          lines[(int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)) * 4 + int'(cpl_beat[2:1])]
+               [64 * cpl_beat[0] +: 64] <= {cpl_data[496 +: 16], cpl_data[368 +: 16],
+                                            cpl_data[240 +: 16], cpl_data[112 +: 16]};
+          lnx[int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)][4 * cpl_beat[2:0] +: 4] <=
+              {cpl_data[496], cpl_data[368], cpl_data[240], cpl_data[112]};
+          if (cpl_last) begin
+            lfill[int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)] <= 1'b1;
+            more[ck_p] <= pav(cpl_data[128 * int'(ck_lc[1:0]) + 112 +: 16],
+                              lwp[int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)]);
+          end
         end else if (ck_ring) begin
           for (int i = 0; i < 4; i++)
             lines[(int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)) * 4 + i] <= cpl_data[128 * i +: 128];
@@ -237,7 +362,23 @@ module vq_ring
         end
       end
 
-      if (c_pop && c_hv) begin
+      if (pk && cfill && ((icn[pp] && pkend != 6'(hpos[pp])) || (c_pop && c_hv))) begin
+        // the head (or the chain's slots left from the last line) and its chain's slots
+        cons[pp] <= padv(cons[pp], 16'(pkend) - 16'(hpos[pp]), size[pp]);
+        icn[pp]  <= pkcross || pkstop;
+        if (pkend >= clc) begin
+          hpos[pp] <= '0;
+          lrd[pp]  <= crl + 1'b1;
+        end else begin
+          hpos[pp] <= pkend[4:0];
+        end
+      end else if (pk_rw) begin
+        lrd[pp]   <= lwr[pp];
+        hpos[pp]  <= '0;
+        fetch[pp] <= cons[pp];
+        more[pp]  <= 1'b0;
+        rrk[pp]   <= icn[pp] || (lwr[pp] - crl) > (LW+1)'(1);
+      end else if (!pk && c_pop && c_hv) begin
         cons[pp] <= cons[pp] + 1'b1;
         if (6'(hpos[pp]) + 6'd1 == lcnt[lidx(pp, crl[LW-1:0])]) begin
           hpos[pp] <= '0;
@@ -248,6 +389,15 @@ module vq_ring
       end
 
       if (ae_done && ae_done_p < 16'(NP)) rr_ev[ae_done_p[PW-1:0]] <= 1'b1;
+
+      // packed: line reads out per queue (one may go out and one come in at once)
+      if (pk) begin
+        if (do_pk && !(lk_in && ck_p == cq)) lout[cq] <= lout[cq] + 1'b1;
+        if (lk_in && !(do_pk && ck_p == cq)) begin
+          lout[ck_p] <= lout[ck_p] - 1'b1;
+          if (lout[ck_p] == (LW+2)'(1)) avout[ck_p] <= 1'b0;
+        end
+      end
 
       // a cleared queue has nothing in flight (it drained), so nothing above races this
       if (clr_valid && clr_p < 16'(NP)) begin
@@ -261,6 +411,10 @@ module vq_ring
         avout[clr_p[PW-1:0]] <= 1'b0;
         rr_ev[clr_p[PW-1:0]]  <= 1'b0;
         aev_ok[clr_p[PW-1:0]] <= 1'b0;
+        more[clr_p[PW-1:0]]   <= 1'b0;
+        rrk[clr_p[PW-1:0]]    <= 1'b0;
+        icn[clr_p[PW-1:0]]    <= 1'b0;
+        lout[clr_p[PW-1:0]]   <= '0;
       end
       // a queue starts IDLE and cleared: nothing of it is in flight to race this either
       if (start_valid && start_p < 16'(NP)) begin

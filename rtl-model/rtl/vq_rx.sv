@@ -20,6 +20,7 @@ module vq_rx
   input  wire logic                 rst_n,
   input  wire logic                 datapath_en,
   input  wire logic                 ev_en,
+  input  wire logic                 pk,
   input  wire logic                 ind_en,
   input  wire logic                 rx_mrg,
   input  wire logic                 hdr_hash,
@@ -60,6 +61,8 @@ module vq_rx
   input  wire logic [1:0]           cpl_valid,
   input  wire logic [CKW-1:0]       cpl_cookie,
   input  wire logic [511:0]         cpl_data,
+  input  wire logic [6:0]           cpl_beat,
+  input  wire logic                 cpl_last,
   // two write clients: data, used (the wide data apart: the cycle model copies a packed
   // array whole)
   output logic [1:0]                wr_valid,
@@ -271,23 +274,25 @@ module vq_rx
   end
 
   logic        ae_valid, ae_done, ue_take, ue_cpl;
-  logic [15:0] ae_p, ae_val, ae_done_p, ue_take_p, ue_cpl_p, ue_val;
+  logic [15:0] ae_p, ae_val, ae_done_p, ue_take_p, ue_cpl_p;
+  logic [31:0] ue_val;
   logic [NP-1:0] ue_want;
   vq_ring #(.NP(NP), .ENG(0), .HL(HL), .CKW(CKW)) u_ring (
-    .ev_en, .ae_valid, .ae_p, .ae_val, .ae_done, .ae_done_p, .ue_want, .ue_take,
+    .ev_en, .pk, .ae_valid, .ae_p, .ae_val, .ae_done, .ae_done_p, .ue_want, .ue_take,
     .ue_take_p, .ue_cpl, .ue_cpl_p, .ue_val,
-        .clk, .rst_n, .datapath_en, .st, .size, .driver, .pend, .pend_clr, .pend_clr_p,
+    .clk, .rst_n, .datapath_en, .st, .size, .desc, .driver, .pend, .pend_clr, .pend_clr_p,
     .clr_valid, .clr_p, .start_valid, .start_p, .start_base,
     .rq_valid(rq_valid[0]), .rq_ready(rq_ready[0]), .rq_addr(rq_addr[0]),
     .rq_len(rq_len[0]), .rq_q(rq_q[0]), .rq_p(rq_p[0]), .rq_cookie(rq_cookie[0]),
-    .cpl_valid(cpl_valid[0]), .cpl_cookie, .cpl_data,
+    .cpl_valid(cpl_valid[0]), .cpl_cookie, .cpl_data, .cpl_beat, .cpl_last,
     .err_valid(err_valid[0]), .err_p(err_p[0]), .err_reason(err_reason[0]),
     .c_p(16'(ap)), .c_hv, .c_head, .c_wait, .c_pop, .rr_valid, .rr_p(16'(ap)),
     .cons, .noint, .avout);
 
   // ---- walker ----------------------------------------------------------------------
   logic        r_valid, r_pop;
-  logic [15:0] r_p, r_head, r_reason;
+  logic [15:0] r_p, r_reason;
+  logic [31:0] r_uid;
   logic [7:0]  r_gen, r_ndesc, r_di;
   logic [2:0]  r_status;
   logic [24:0] r_total;
@@ -295,24 +300,25 @@ module vq_rx
   logic [31:0] r_dlen;
   logic [JKW-1:0] r_ck;
   vq_chain #(.NP(NP), .ENG(0), .NCH(NCH), .MAXD(8), .CKW(CKW), .JKW(JKW)) u_chain (
-    .clk, .rst_n, .ind_en, .st, .gen, .size, .desc,
+    .clk, .rst_n, .ind_en, .pk, .st, .gen, .size, .desc,
     .a_valid, .a_ready, .a_kind, .a_p(16'(ap)), .a_gen(ag), .a_head(c_head),
     .a_ck,
     .rq_valid(rq_valid[1]), .rq_ready(rq_ready[1]), .rq_addr(rq_addr[1]),
     .rq_len(rq_len[1]), .rq_q(rq_q[1]), .rq_p(rq_p[1]), .rq_cookie(rq_cookie[1]),
     .cpl_valid(cpl_valid[1]), .cpl_cookie, .cpl_data,
-    .r_valid, .r_p, .r_gen, .r_head, .r_status, .r_reason, .r_ndesc, .r_total, .r_ck,
+    .r_valid, .r_p, .r_gen, .r_uid, .r_status, .r_reason, .r_ndesc, .r_total, .r_ck,
     .r_di, .r_daddr, .r_dlen, .r_pop);
 
   // ---- writer ----------------------------------------------------------------------
   logic        u_full, u_push;
-  logic [15:0] u_p, u_id;
+  logic [15:0] u_p;
+  logic [31:0] u_id;
   logic [7:0]  u_gen;
   logic [31:0] u_len;
   logic        u_more;
   vq_rx_out #(.NP(NP), .NL(NL)) u_out (
     .clk, .rst_n, .st, .gen,
-    .r_valid, .r_p, .r_gen, .r_head, .r_status, .r_reason, .r_ndesc, .r_total, .r_ck,
+    .r_valid, .r_p, .r_gen, .r_uid, .r_status, .r_reason, .r_ndesc, .r_total, .r_ck,
     .r_di, .r_daddr, .r_dlen, .r_pop, .rd_en, .rd_off, .rd_data, .bh,
     .wr_valid(wr_valid[0]), .wr_ready(wr_ready[0]), .wr_addr(wr_addr[0]),
     .wr_data(wr_data_d), .wr_len(wr_len[0]), .wr_p(wr_p[0]),
@@ -322,11 +328,11 @@ module vq_rx
     .cnt_pkt, .cnt_bytes, .drop(out_drop), .hq_p(iq_p), .hq_busy(out_busy));
 
   vq_used #(.NP(NP), .DEPTH(16), .BATCH(32)) u_used (
-    .ev_en, .ae_valid, .ae_p, .ae_val, .ae_done, .ae_done_p, .ue_want, .ue_take,
+    .ev_en, .pk, .ae_valid, .ae_p, .ae_val, .ae_done, .ae_done_p, .ue_want, .ue_take,
     .ue_take_p, .ue_cpl, .ue_cpl_p, .ue_val,
         .coal_valid(cmd_valid && (cmd == 2'(QC_CMD_START) || cmd == 2'(QC_CMD_COAL))),
     .coal_p(cmd_p), .coal(cmd_coal),
-    .clk, .rst_n, .st, .gen, .size, .vector, .device, .noint, .clr_valid, .clr_p, .start_valid, .start_p, .start_base,
+    .clk, .rst_n, .st, .gen, .size, .vector, .desc, .device, .noint, .clr_valid, .clr_p, .start_valid, .start_p, .start_base,
     .push(u_push), .push_p(u_p), .push_gen(u_gen), .push_id(u_id), .push_len(u_len), .push_more(u_more),
     .full(u_full), .wr_valid(wr_valid[1]), .wr_ready(wr_ready[1]), .wr_addr(wr_addr[1]),
     .wr_data(wr_data_u), .wr_len(wr_len[1]), .wr_p(wr_p[1]),

@@ -34,7 +34,7 @@ module vq_rx_out
   input  wire logic                 r_valid,
   input  wire logic [15:0]          r_p,
   input  wire logic [7:0]           r_gen,
-  input  wire logic [15:0]          r_head,
+  input  wire logic [31:0]          r_uid,      // used element: [15:0] id, [31:16] ring slots
   input  wire logic [2:0]           r_status,
   input  wire logic [15:0]          r_reason,
   input  wire logic [7:0]           r_ndesc,
@@ -58,7 +58,7 @@ module vq_rx_out
   output logic                      u_push,
   output logic [15:0]               u_p,
   output logic [7:0]                u_gen,
-  output logic [15:0]               u_id,
+  output logic [31:0]               u_id,
   output logic [31:0]               u_len,
   output logic                      u_more,
   // merged frames: the assigner's partner
@@ -123,7 +123,8 @@ module vq_rx_out
   // the used element of the chain just written waits until its last write is taken; a
   // merged frame's element is parked until it is known whether more of the frame follow
   logic        pu_valid, pu_park, pu_more;
-  logic [15:0] pu_p, pu_id;
+  logic [15:0] pu_p;
+  logic [31:0] pu_id;
   logic [7:0]  pu_gen;
   logic [12:0] pu_len;
 
@@ -199,7 +200,7 @@ module vq_rx_out
   assign u_push = pu_go || (side && i_small);
   assign u_p    = pu_go ? pu_p : r_p;
   assign u_gen  = pu_go ? pu_gen : r_gen;
-  assign u_id   = pu_go ? pu_id : r_head;
+  assign u_id   = pu_go ? pu_id : r_uid;
   assign u_len  = pu_go ? 32'(pu_len) : '0;
   assign u_more = pu_go && pu_more;
   assign hq_busy = (wst != W_IDLE && cur_p[PW-1:0] == hq_p[PW-1:0]) ||
@@ -279,7 +280,7 @@ module vq_rx_out
           pu_valid <= 1'b1;
           pu_p     <= r_p;
           pu_gen   <= r_gen;
-          pu_id    <= r_head;
+          pu_id    <= r_uid;
           pu_len   <= e_cs + 13'(c);
           r_di     <= '0;
         end
@@ -312,7 +313,7 @@ module vq_rx_out
         pu_valid <= 1'b1;
         pu_p     <= r_p;
         pu_gen   <= r_gen;
-        pu_id    <= r_head;
+        pu_id    <= r_uid;
         pu_len   <= '0;
         pu_more  <= !nk_cap;
         pu_park  <= 1'b1;

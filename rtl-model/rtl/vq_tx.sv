@@ -18,6 +18,7 @@ module vq_tx
   input  wire logic                 rst_n,
   input  wire logic                 datapath_en,
   input  wire logic                 ev_en,
+  input  wire logic                 pk,
   input  wire logic                 ind_en,
   input  wire logic                 tx_csum,
   input  wire logic                 hdr_hash,
@@ -114,16 +115,17 @@ module vq_tx
   logic [NP-1:0] unused_avout;
   logic        unused_r_ck;
   logic        ae_valid, ae_done, ue_take, ue_cpl;
-  logic [15:0] ae_p, ae_val, ae_done_p, ue_take_p, ue_cpl_p, ue_val;
+  logic [15:0] ae_p, ae_val, ae_done_p, ue_take_p, ue_cpl_p;
+  logic [31:0] ue_val;
   logic [NP-1:0] ue_want;
   vq_ring #(.NP(NP), .ENG(1), .HL(HL), .CKW(CKW)) u_ring (
-    .ev_en, .ae_valid, .ae_p, .ae_val, .ae_done, .ae_done_p, .ue_want, .ue_take,
+    .ev_en, .pk, .ae_valid, .ae_p, .ae_val, .ae_done, .ae_done_p, .ue_want, .ue_take,
     .ue_take_p, .ue_cpl, .ue_cpl_p, .ue_val,
-        .clk, .rst_n, .datapath_en, .st, .size, .driver, .pend, .pend_clr, .pend_clr_p,
+    .clk, .rst_n, .datapath_en, .st, .size, .desc, .driver, .pend, .pend_clr, .pend_clr_p,
     .clr_valid, .clr_p, .start_valid, .start_p, .start_base,
     .rq_valid(rq_valid[0]), .rq_ready(rq_ready[0]), .rq_addr(rq_addr[0]),
     .rq_len(rq_len[0]), .rq_q(rq_q[0]), .rq_p(rq_p[0]), .rq_cookie(rq_cookie[0]),
-    .cpl_valid(cpl_valid[0]), .cpl_cookie, .cpl_data,
+    .cpl_valid(cpl_valid[0]), .cpl_cookie, .cpl_data, .cpl_beat, .cpl_last,
     .err_valid(err_valid[0]), .err_p(err_p[0]), .err_reason(err_reason[0]),
     .c_p, .c_hv, .c_head, .c_wait(unused_c_wait), .c_pop, .rr_valid(1'b0), .rr_p('0),
     .cons, .noint, .avout(unused_avout));
@@ -148,29 +150,31 @@ module vq_tx
 
   // ---- chain walker ----------------------------------------------------------------
   logic        r_valid, r_pop;
-  logic [15:0] r_p, r_head, r_reason;
+  logic [15:0] r_p, r_reason;
+  logic [31:0] r_uid;
   logic [7:0]  r_gen, r_ndesc, r_di;
   logic [2:0]  r_status;
   logic [24:0] r_total;
   logic [63:0] r_daddr;
   logic [31:0] r_dlen;
   vq_chain #(.NP(NP), .ENG(1), .NCH(NCH), .MAXD(16), .CKW(CKW), .JKW(1)) u_chain (
-    .clk, .rst_n, .ind_en, .st, .gen, .size, .desc,
+    .clk, .rst_n, .ind_en, .pk, .st, .gen, .size, .desc,
     .a_valid(c_hv), .a_ready, .a_kind(JOB_WALK), .a_p(c_p), .a_gen(gen[tp]),
     .a_head(c_head), .a_ck(1'b0),
     .rq_valid(rq_valid[1]), .rq_ready(rq_ready[1]), .rq_addr(rq_addr[1]),
     .rq_len(rq_len[1]), .rq_q(rq_q[1]), .rq_p(rq_p[1]), .rq_cookie(rq_cookie[1]),
     .cpl_valid(cpl_valid[1]), .cpl_cookie, .cpl_data,
-    .r_valid, .r_p, .r_gen, .r_head, .r_status, .r_reason, .r_ndesc, .r_total, .r_ck(unused_r_ck),
+    .r_valid, .r_p, .r_gen, .r_uid, .r_status, .r_reason, .r_ndesc, .r_total, .r_ck(unused_r_ck),
     .r_di, .r_daddr, .r_dlen, .r_pop);
 
   // ---- buffers, frame buffer, MAC ---------------------------------------------------
   logic        u_full, u_push;
-  logic [15:0] u_p, u_id;
+  logic [15:0] u_p;
+  logic [31:0] u_id;
   logic [7:0]  u_gen;
   vq_txbuf #(.NP(NP), .NF(NF), .NL(NL), .MAXRD(MAXRD), .MAXF(2048), .CKW(CKW)) u_buf (
     .clk, .rst_n, .st, .gen, .tx_csum, .hdr_hash,
-    .r_valid, .r_p, .r_gen, .r_head, .r_status, .r_reason, .r_ndesc, .r_total, .r_di,
+    .r_valid, .r_p, .r_gen, .r_uid, .r_status, .r_reason, .r_ndesc, .r_total, .r_di,
     .r_daddr, .r_dlen, .r_pop,
     .err_valid(err_valid[1]), .err_p(err_p[1]), .err_reason(err_reason[1]),
     .rq_valid(rq_valid[2]), .rq_ready(rq_ready[2]), .rq_addr(rq_addr[2]),
@@ -183,11 +187,11 @@ module vq_tx
 
   // ---- used ring -------------------------------------------------------------------
   vq_used #(.NP(NP), .DEPTH(16), .BATCH(32)) u_used (
-    .ev_en, .ae_valid, .ae_p, .ae_val, .ae_done, .ae_done_p, .ue_want, .ue_take,
+    .ev_en, .pk, .ae_valid, .ae_p, .ae_val, .ae_done, .ae_done_p, .ue_want, .ue_take,
     .ue_take_p, .ue_cpl, .ue_cpl_p, .ue_val,
         .coal_valid(cmd_valid && (cmd == 2'(QC_CMD_START) || cmd == 2'(QC_CMD_COAL))),
     .coal_p(cmd_p), .coal(cmd_coal),
-    .clk, .rst_n, .st, .gen, .size, .vector, .device, .noint, .clr_valid, .clr_p, .start_valid, .start_p, .start_base,
+    .clk, .rst_n, .st, .gen, .size, .vector, .desc, .device, .noint, .clr_valid, .clr_p, .start_valid, .start_p, .start_base,
     .push(u_push), .push_p(u_p), .push_gen(u_gen), .push_id(u_id), .push_len('0), .push_more(1'b0),
     .full(u_full), .wr_valid, .wr_ready, .wr_addr, .wr_data, .wr_len, .wr_p,
     .msi_valid, .msi_ready, .msi_vector, .msi_p, .used_idx,

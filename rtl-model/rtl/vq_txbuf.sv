@@ -38,7 +38,7 @@ module vq_txbuf
   input  wire logic                 r_valid,
   input  wire logic [15:0]          r_p,
   input  wire logic [7:0]           r_gen,
-  input  wire logic [15:0]          r_head,
+  input  wire logic [31:0]          r_uid,      // used element: [15:0] id, [31:16] ring slots
   input  wire logic [2:0]           r_status,
   input  wire logic [15:0]          r_reason,
   input  wire logic [7:0]           r_ndesc,
@@ -73,7 +73,7 @@ module vq_txbuf
   output logic                      u_push,
   output logic [15:0]               u_p,
   output logic [7:0]                u_gen,
-  output logic [15:0]               u_id,
+  output logic [31:0]               u_id,
   output logic                      cnt_pkt,
   output logic [15:0]               cnt_bytes,
   // a frame of queue hq_p is going out on the MAC (the reset scanner asks)
@@ -101,7 +101,7 @@ module vq_txbuf
   // ---- frame records --------------------------------------------------------------
   logic [PW-1:0] f_p     [NF];
   logic [7:0]    f_gen   [NF];
-  logic [15:0]   f_head  [NF];
+  logic [31:0]   f_uid   [NF];
   logic [12:0]   f_len   [NF];
   logic [LW-1:0] f_start [NF];
   logic [6:0]    f_nl    [NF];
@@ -225,7 +225,7 @@ module vq_txbuf
   assign u_push    = (e_skip && !h_stale) || (e_beat && e_last);
   assign u_p       = 16'(f_p[he]);
   assign u_gen     = f_gen[he];
-  assign u_id      = f_head[he];
+  assign u_id      = f_uid[he];
   // once its first beat is out a frame is finished whatever happens to its queue
   assign hq_busy   = ebeat != '0 && f_p[he] == hq_p[PW-1:0];
 
@@ -348,7 +348,7 @@ module vq_txbuf
         end else if (f_room && r_drop) begin
           f_p[ft[FW-1:0]]     <= r_p[PW-1:0];
           f_gen[ft[FW-1:0]]   <= r_gen;
-          f_head[ft[FW-1:0]]  <= r_head;
+          f_uid[ft[FW-1:0]]   <= r_uid;
           f_len[ft[FW-1:0]]   <= '0;
           f_nl[ft[FW-1:0]]    <= '0;
           f_drop[ft[FW-1:0]]  <= 1'b1;
@@ -364,7 +364,7 @@ module vq_txbuf
       if (alloc_go) begin
         f_p[ft[FW-1:0]]     <= r_p[PW-1:0];
         f_gen[ft[FW-1:0]]   <= r_gen;
-        f_head[ft[FW-1:0]]  <= r_head;
+        f_uid[ft[FW-1:0]]   <= r_uid;
         f_len[ft[FW-1:0]]   <= 13'(r_flen);
         f_start[ft[FW-1:0]] <= bt[LW-1:0];
         f_nl[ft[FW-1:0]]    <= r_nl;

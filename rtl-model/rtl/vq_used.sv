@@ -22,6 +22,18 @@
 // passed it since the last decision (vring_need_event); NO_INTERRUPT is ignored.  A due
 // message while the read is out asks for another read after it.  vq_ring's avail_event
 // values are written here too (2 bytes after the used ring), for running queues only.
+//
+// Packed rings (pk, 2.8): a used element is a 16-byte descriptor written in place at the
+// used position ({wrap, index}), id and len with flags AVAIL = USED = the wrap counter
+// (WRITE when len is not 0); the position then moves on by the chain's ring slots.  A
+// line holds up to 4 that sit back to back; writing it is what publishes them, so there
+// is no used idx write.  Every due message first reads the driver's event suppression
+// area (through the ue_want read): DISABLE sends none, DESC (EVENT_IDX) sends when the
+// used position passed off_wrap since the last decision, as QEMU's
+// virtio_packed_should_notify does; ENABLE sends.  A merged frame's first used descriptor
+// is held back (dfd) and written after all the others at publish time: the driver reads
+// num_buffers from it, so it must not see it before the rest is there (nor before the
+// num_buffers rewrite, which vq_rx_out issues before the frame's last element).
 `default_nettype none
 module vq_used
   import vionic_regs_pkg::*;
@@ -35,6 +47,8 @@ module vq_used
   input  wire logic                 clk,
   input  wire logic                 rst_n,
   input  wire logic                 ev_en,
+  input  wire logic                 pk,            // packed rings
+  input  wire logic [NP-1:0][63:0]  desc,
   input  wire logic                 ae_valid,
   input  wire logic [15:0]          ae_p,
   input  wire logic [15:0]          ae_val,
@@ -45,7 +59,7 @@ module vq_used
   input  wire logic [15:0]          ue_take_p,
   input  wire logic                 ue_cpl,
   input  wire logic [15:0]          ue_cpl_p,
-  input  wire logic [15:0]          ue_val,
+  input  wire logic [31:0]          ue_val,        // split: used_event; packed: {flags, off_wrap}
   input  wire logic [NP-1:0][2:0]   st,
   input  wire logic [NP-1:0][7:0]   gen,
   input  wire logic [NP-1:0][15:0]  size,
@@ -63,7 +77,7 @@ module vq_used
   input  wire logic                 push,
   input  wire logic [15:0]          push_p,
   input  wire logic [7:0]           push_gen,
-  input  wire logic [15:0]          push_id,
+  input  wire logic [31:0]          push_id,       // [15:0] id, [31:16] ring slots (packed)
   input  wire logic [31:0]          push_len,
   input  wire logic                 push_more,
   output logic                      full,
@@ -84,7 +98,7 @@ module vq_used
   /* verilator lint_on UNUSEDSIGNAL */
 );
   localparam int PW = (NP > 1) ? $clog2(NP) : 1;
-  localparam int EW = PW + 8 + 16 + 32 + 1;
+  localparam int EW = PW + 8 + 32 + 32 + 1;
   localparam int DW = $clog2(DEPTH);
 
   logic          f_pop, f_empty;
@@ -96,7 +110,7 @@ module vq_used
 
   logic [PW-1:0] hp;
   logic [7:0]    hg;
-  logic [15:0]   hid;
+  logic [31:0]   hid;
   logic [31:0]   hlen;
   logic          hmore;
   assign {hp, hg, hid, hlen, hmore} = f_head;
@@ -123,6 +137,10 @@ module vq_used
   logic [NP-1:0] ae_pend, ue_out, ue_again, owe;
   logic [15:0]  ae_v   [NP];
   logic [15:0]  ev_old [NP];   // used idx at the last EVENT_IDX decision
+  logic [NP-1:0] lbrk;         // packed: the next element does not follow the line's last
+  logic [NP-1:0] dfv;          // packed: a merged frame's first used descriptor waits ...
+  logic [127:0] dfd   [NP];    // ... this one
+  logic [15:0]  dfs   [NP];    // ... for this slot
   logic         msi_direct;    // U_MSI for a message EVENT_IDX already let through
 
   logic          pub_v;       // a publish is under way for pub_p
@@ -140,10 +158,32 @@ module vq_used
   logic        h_live, line_ok, take, flush_h;
   logic [15:0] slot;
   assign h_live  = fin(hp, hg);
-  assign slot    = used_idx[hp] & (size[hp] - 1'b1);
-  assign line_ok = en[hp] == '0 || (en[hp] < 4'd8 && slot != '0);
-  assign take    = ust == U_RUN && !pub_v && !f_empty && h_live && line_ok;
-  assign flush_h = ust == U_RUN && !pub_v && !f_empty && h_live && !line_ok && wr_free;
+  assign slot    = pk ? {1'b0, used_idx[hp][14:0]} : used_idx[hp] & (size[hp] - 1'b1);
+  assign line_ok = en[hp] == '0 || (pk ? en[hp] < 4'd4 && !lbrk[hp] : en[hp] < 4'd8 && slot != '0);
+  // where a queue's line goes and how long it is
+  function automatic logic [63:0] laddr(input logic [PW-1:0] p);
+    return pk ? desc[p] + {44'd0, ebase[p][15:0], 4'd0} : device[p] + 64'd4 + {45'd0, ebase[p], 3'd0};
+  endfunction
+  function automatic logic [6:0] llen(input logic [PW-1:0] p);
+    return pk ? {en[p][2:0], 4'd0} : {en[p], 3'd0};
+  endfunction
+  // packed: the used position after this element
+  logic [15:0] pnext, pnsum;
+  assign pnsum = 16'(used_idx[hp][14:0]) + hid[31:16];
+  assign pnext = pnsum >= size[hp] ? {~used_idx[hp][15], 15'(pnsum - size[hp])}
+                                   : {used_idx[hp][15], pnsum[14:0]};
+  // packed: the used descriptor of the element at the head (its address part unused)
+  logic [127:0] pelem;
+  logic [15:0]  pflags;
+  assign pflags = (used_idx[hp][15] ? 16'(PDESC_F_AVAIL | PDESC_F_USED) : 16'd0) |
+                  (hlen != '0 ? 16'(DESC_F_WRITE) : 16'd0);
+  assign pelem  = {pflags, hid[15:0], hlen, 64'd0};
+  // packed: another merged frame's first while one is held back: publish the queue first
+  logic dblk;
+  assign dblk    = ust == U_RUN && !pub_v && !f_empty && h_live && pk && dfv[hp] &&
+                   !hold[hp] && hmore;
+  assign take    = ust == U_RUN && !pub_v && !f_empty && h_live && line_ok && !dblk;
+  assign flush_h = ust == U_RUN && !pub_v && !f_empty && h_live && !line_ok && !dblk && wr_free;
   assign f_pop   = take || (ust == U_RUN && !pub_v && !f_empty && !h_live);
 
   logic coal_on, owed_due;
@@ -169,6 +209,20 @@ module vq_used
   endfunction
   logic [PW-1:0] uq;
   assign uq = ue_cpl_p[PW-1:0];
+  // the decision on a due message, from what the driver asked for
+  logic        ue_send;
+  logic [15:0] ue_off;
+  assign ue_off = (ue_val[15] != used_idx[uq][15]) ? 16'(ue_val[14:0]) - size[uq]
+                                                   : 16'(ue_val[14:0]);
+  always_comb begin
+    if (!pk)                                   ue_send = need_event(ue_val[15:0], used_idx[uq], ev_old[uq]);
+    else if (ue_val[17:16] == 2'(EVENT_F_DISABLE)) ue_send = 1'b0;
+    else if (ue_val[17:16] == 2'(EVENT_F_DESC) && ev_en)
+      ue_send = need_event(ue_off, 16'(used_idx[uq][14:0]),
+                           (ev_old[uq][15] == used_idx[uq][15]) ? 16'(ev_old[uq][14:0])
+                                                                : 16'(ev_old[uq][14:0]) - size[uq]);
+    else                                       ue_send = 1'b1;
+  end
 
   always_ff @(posedge clk) begin
     ae_done <= 1'b0;
@@ -182,6 +236,7 @@ module vq_used
       ust       <= U_RUN;
       pub_v     <= 1'b0;
       hold      <= '0;
+      dfv       <= '0;
       iown      <= '0;
       usec      <= '0;
       usec_div  <= '0;
@@ -206,17 +261,24 @@ module vq_used
         // publish pub_p: its line, then its used idx
         if (!fin(pub_p, lgen[pub_p])) begin
           en[pub_p]    <= '0;
+          dfv[pub_p]   <= 1'b0;
           unpub[pub_p] <= '0;
           pub_v        <= 1'b0;
         end else if (wr_free) begin
           wr_valid <= 1'b1;
           wr_p     <= 16'(pub_p);
           if (en[pub_p] != '0) begin
-            wr_addr <= device[pub_p] + 64'd4 + {45'd0, ebase[pub_p], 3'd0};
+            wr_addr <= laddr(pub_p);
             wr_data <= line[pub_p];
-            wr_len  <= {en[pub_p], 3'd0};
+            wr_len  <= llen(pub_p);
             en[pub_p] <= '0;
+          end else if (dfv[pub_p]) begin
+            wr_addr <= desc[pub_p] + {44'd0, dfs[pub_p], 4'd0};
+            wr_data <= 512'(dfd[pub_p]);
+            wr_len  <= 7'd16;
+            dfv[pub_p] <= 1'b0;
           end else begin
+            wr_valid <= !pk;   // packed: the line published them
             wr_addr <= device[pub_p] + 64'd2;
             wr_data <= 512'(used_idx[pub_p]);
             wr_len  <= 7'd2;
@@ -242,7 +304,7 @@ module vq_used
         if (!wr_valid && !msi_valid) begin
           // the used idx write has been accepted: now the message may follow it
           if (st[pub_p] == 3'(QSTATE_RUNNING) && gen[pub_p] == lgen[pub_p]) begin
-            if (ev_en && !msi_direct) begin
+            if ((ev_en || pk) && !msi_direct) begin
               // ask the driver first: used_event, read after this used idx went out
               if (ue_want[pub_p] || ue_out[pub_p]) ue_again[pub_p] <= 1'b1;
               else                                 ue_want[pub_p]  <= 1'b1;
@@ -257,10 +319,23 @@ module vq_used
         end
       end else begin
         if (take) begin
-          line[hp][64 * en[hp] +: 64] <= {hlen, 16'd0, hid};
+          if (pk && !hold[hp] && hmore) begin
+            // a merged frame's first: held back until its publish, the line goes on after it
+            dfd[hp]      <= pelem;
+            dfs[hp]      <= slot;
+            dfv[hp]      <= 1'b1;
+            used_idx[hp] <= pnext;
+            lbrk[hp]     <= 1'b1;
+          end else if (pk) begin
+            line[hp][128 * en[hp][1:0] +: 128] <= pelem;
+            used_idx[hp] <= pnext;
+            lbrk[hp]     <= hid[31:16] != 16'd1 || pnext[14:0] == '0;
+          end else begin
+            line[hp][64 * en[hp] +: 64] <= {hlen, 16'd0, hid[15:0]};
+            used_idx[hp] <= used_idx[hp] + 1'b1;
+          end
           if (en[hp] == '0) ebase[hp] <= slot;
-          en[hp]       <= en[hp] + 1'b1;
-          used_idx[hp] <= used_idx[hp] + 1'b1;
+          if (!(pk && !hold[hp] && hmore)) en[hp] <= en[hp] + 1'b1;
           unpub[hp]    <= unpub[hp] + 1'b1;
           lgen[hp]     <= hg;
           hold[hp]     <= hmore;
@@ -273,12 +348,15 @@ module vq_used
           // the line is full or the ring wraps here: write it out first
           wr_valid <= 1'b1;
           wr_p     <= 16'(hp);
-          wr_addr  <= device[hp] + 64'd4 + {45'd0, ebase[hp], 3'd0};
+          wr_addr  <= laddr(hp);
           wr_data  <= line[hp];
-          wr_len   <= {en[hp], 3'd0};
+          wr_len   <= llen(hp);
           en[hp]   <= '0;
         end
-        if (!batch_full && (aged || closing)) begin
+        if (dblk) begin
+          pub_v <= 1'b1;
+          pub_p <= hp;
+        end else if (!batch_full && (aged || closing)) begin
           pub_v <= 1'b1;
           pub_p <= sp;
         end else if (!take && !flush_h && !batch_full && owed_due) begin
@@ -320,7 +398,7 @@ module vq_used
       if (ue_cpl && ue_cpl_p < 16'(NP)) begin
         ue_out[uq] <= 1'b0;
         ev_old[uq] <= used_idx[uq];
-        if (need_event(ue_val, used_idx[uq], ev_old[uq])) owe[uq] <= 1'b1;
+        if (ue_send) owe[uq] <= 1'b1;
         if (ue_again[uq]) begin
           ue_again[uq] <= 1'b0;
           ue_want[uq]  <= 1'b1;
@@ -339,6 +417,7 @@ module vq_used
         unpub[clr_p[PW-1:0]]    <= '0;
         nq[clr_p[PW-1:0]]       <= '0;   // already 0 but after power-up
         hold[clr_p[PW-1:0]]     <= 1'b0;
+        dfv[clr_p[PW-1:0]]      <= 1'b0;
         iown[clr_p[PW-1:0]]     <= 1'b0;
         icnt[clr_p[PW-1:0]]     <= '0;
         ae_pend[clr_p[PW-1:0]]  <= 1'b0;

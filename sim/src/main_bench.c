@@ -27,9 +27,14 @@ static double line_rate_cpp(unsigned wire)
     return (wire + 20) * 8.0 / 100e9 * VN_MODEL_CLOCK_HZ;
 }
 
+/* The ring layout of the devices opened next: the packed-vs-split rows set it around
+ * their runs, everything else measures split rings. */
+static int ring_packed;
+
 static int open_bench(struct tb *tb, unsigned queues, uint32_t lat)
 {
-    struct tb_opts to = {.queues = queues, .dma_latency = lat, .corrupt_frame = -1, .no_loopback = 1};
+    struct tb_opts to = {.queues = queues, .dma_latency = lat, .corrupt_frame = -1,
+                         .no_loopback = 1, .packed = ring_packed};
     return tb_open(tb, &to);
 }
 
@@ -375,6 +380,27 @@ int main(int argc, char **argv)
         printf("  %6u pairs: %6.2f / %6.2f (64 B), %6.2f / %6.2f (1518 B)\n", qp_rows[q],
                qp_tx[q][0], qp_rx[q][0], qp_tx[q][1], qp_rx[q][1]);
     }
+    /* the same 4-pair points with packed rings, beside the split ones above */
+    double pk_tx[3] = {0, 0, 0}, pk_rx[3] = {0, 0, 0}, pk_rl = 0, pk_rl_worst = 0;
+    fprintf(stderr, "%s: measuring packed rings...\n", prog);
+    printf("  packed vs split rings (TX/RX cycles per packet):\n");
+    ring_packed = 1;
+    for (unsigned i = 0; i < 3; i++) {
+        if (bench_tx((unsigned)queues, (uint32_t)lat, wire_sizes[i], n, &pk_tx[i]) ||
+            bench_rx((unsigned)queues, (uint32_t)lat, wire_sizes[i], n, &pk_rx[i])) {
+            fprintf(stderr, "%s: packed %u-byte run failed\n", prog, wire_sizes[i]);
+            rc = 1;
+        }
+        printf("  %6u B: packed %6.2f / %6.2f, split %6.2f / %6.2f\n", wire_sizes[i], pk_tx[i],
+               pk_rx[i], pts[i].tx_cpp, pts[i].rx_cpp);
+    }
+    if (bench_reset_latency((unsigned)queues, (uint32_t)lat, 32, 41, &pk_rl, &pk_rl_worst)) {
+        fprintf(stderr, "%s: packed reset latency failed\n", prog);
+        rc = 1;
+    }
+    printf("  packed queue reset latency, 32 frames queued: %.0f/%.0f cycles median/worst\n",
+           pk_rl, pk_rl_worst);
+    ring_packed = 0;
     double cps = 0, idle = 0;
     fprintf(stderr, "%s: measuring simulator speed...\n", prog);
     if (bench_speed((unsigned)queues, (uint32_t)lat, n, &cps, &idle))
@@ -457,6 +483,16 @@ int main(int argc, char **argv)
         vn_json_close(&j, '}');
     }
     vn_json_close(&j, ']');
+    vn_json_arr(&j, "packed");
+    for (unsigned i = 0; i < 3; i++) {
+        vn_json_obj(&j, NULL);
+        vn_json_u64(&j, "frame_bytes", wire_sizes[i]);
+        vn_json_dbl(&j, "tx_cycles_per_packet", pk_tx[i]);
+        vn_json_dbl(&j, "rx_cycles_per_packet", pk_rx[i]);
+        vn_json_close(&j, '}');
+    }
+    vn_json_close(&j, ']');
+    vn_json_dbl(&j, "packed_reset_latency_median_cycles", pk_rl);
     vn_json_arr(&j, "queue_reset_latency");
     for (unsigned l = 0; l < 3; l++)
         for (unsigned d = 0; d < 4; d++) {

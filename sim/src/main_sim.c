@@ -26,6 +26,7 @@ static void usage(FILE *f)
             "  --rx-buf N        bytes per receive buffer incl. the 12-byte header (13..65562;\n"
             "                    default 1526); smaller ones make frames span buffers\n"
             "  --no-mrg          the driver declines MRG_RXBUF (frames must fit one buffer)\n"
+            "  --packed          the driver takes RING_PACKED: packed rings (default split)\n"
             "  --indirect        the driver puts every chain in an indirect table (TX header\n"
             "                    and frame in two descriptors)\n"
             "  --dma-latency N   modeled host round trip in cycles (default 250 = 1 us)\n"
@@ -229,6 +230,10 @@ int main(int argc, char **argv)
         }
         if (!strcmp(a, "--indirect")) {
             o.indirect = 1;
+            continue;
+        }
+        if (!strcmp(a, "--packed")) {
+            o.packed = 1;
             continue;
         }
         if (!strcmp(a, "--no-mrg")) {

@@ -1,6 +1,7 @@
 /* coalesce: notification coalescing (NOTF_COAL, VQ_NOTF_COAL) seen from the driver.  The
  * demo's traffic twice, without and with RX_SET/TX_SET, must need at least half as many
- * interrupts the second time (vq_used's publish batching already merges some without); a lone frame on a queue set to a long max_packets must be
+ * interrupts the second time (vq_used's publish batching already merges some without;
+ * split rings only, see below); a lone frame on a queue set to a long max_packets must be
  * announced max_usecs after its used idx, not at once and not later; VQ_GET reads back
  * what VQ_SET wrote, and a queue re-enabled after a per-queue reset is back at the
  * RX_SET value (5.1.6.5.9.6). */
@@ -40,6 +41,9 @@ static int lone_frame_latency(struct tb *tb, uint64_t *cycles)
     uint64_t fired = 0;
     int rc;
 
+    /* A message still owed for the traffic before (its first publish less than max_usecs
+     * ago) would come due now and announce this frame early: let it go out first. */
+    vn_tr_delay(tb->tr, (BATCH_USECS + 10u) * 1000u);
     while (vn_tr_irq_wait(tb->tr, 0, &fired) == 0 && fired) /* earlier ones, if any */
         fired = 0;
     if ((rc = vn_net_tx(tb->net, 0, frame, sizeof frame)))
@@ -71,7 +75,7 @@ int scen_coalesce(const struct scen_opts *o, struct scen_result *r)
     struct scen_opts po = *o;
     struct scen_result r1 = {0}, r2 = {0};
     struct tb tb;
-    struct tb_opts to = {.queues = 1, .ring_size = o->ring_size, .dma_latency = o->dma_latency,
+    struct tb_opts to = {.packed = o->packed, .queues = 1, .ring_size = o->ring_size, .dma_latency = o->dma_latency,
                          .fst_path = o->fst_path, .pcap_path = o->pcap_path,
                          .firmware = o->firmware, .corrupt_frame = -1,
                          /* interrupt timing as the flags rule it: with EVENT_IDX a driver
@@ -129,7 +133,11 @@ int scen_coalesce(const struct scen_opts *o, struct scen_result *r)
            (unsigned long long)(r2.irqs - r1.irqs), BATCH_PKTS, BATCH_USECS,
            (unsigned long long)lat_off, (unsigned long long)lat_on, LONE_USECS);
     uint64_t want = (uint64_t)LONE_USECS * CYCLES_PER_US;
-    if (2 * (r2.irqs - r1.irqs) > r1.irqs)
+    /* Packed rings: the device reads the driver's event suppression flags right before
+     * each message, so a driver that polls with DISABLE set already takes few interrupts
+     * (about 100 for these 4000 frames): there is nothing to halve, and only the
+     * max_usecs timing below is checked. */
+    if (!o->packed && 2 * (r2.irqs - r1.irqs) > r1.irqs)
         snprintf(r->error, sizeof r->error, "interrupts %llu with coalescing vs %llu without",
                  (unsigned long long)(r2.irqs - r1.irqs), (unsigned long long)r1.irqs);
     else if (lat_off > SLACK_CYCLES)

@@ -268,7 +268,7 @@ int scen_flash_boot(const struct scen_opts *o, struct scen_result *r)
         return -1;
     r->fw.image_bytes = im.len;
     struct tb tb;
-    struct tb_opts to = {.queues = o->queues, .ring_size = o->ring_size,
+    struct tb_opts to = {.packed = o->packed, .queues = o->queues, .ring_size = o->ring_size,
                          .dma_latency = o->dma_latency, .fst_path = o->fst_path,
                          .pcap_path = o->pcap_path, .firmware = "core",
                          .corrupt_frame = o->corrupt_frame};

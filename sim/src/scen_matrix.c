@@ -1,10 +1,11 @@
 /* matrix: the negotiation matrix.  Every feature the device offers and the driver knows,
  * declined one at a time (and none declined), on 1, 4 and the most queue pairs the build
- * has; in each cell the device must accept the set (FEATURES_OK), the driver must not
- * have what it declined, and the demo's traffic must arrive byte for byte, in order,
- * exactly once.  Split rings only: the device does not offer RING_PACKED.  The features
- * are those offered that the driver knows (vn_net_known_features): IN_ORDER, which this
- * driver does not use, is covered by testpmd's in_order=1 (tests/realdriver). */
+ * has, with split rings and again with packed rings (RING_PACKED taken); in each cell the
+ * device must accept the set (FEATURES_OK), the driver must not have what it declined,
+ * and the demo's traffic must arrive byte for byte, in order, exactly once.  The features
+ * are those offered that the driver knows (vn_net_known_features) but RING_PACKED, which
+ * is the layout axis: IN_ORDER, which this driver does not use, is covered by testpmd's
+ * in_order=1 (tests/realdriver). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,7 +30,7 @@ static int cell(const struct scen_opts *o, unsigned pairs, unsigned bit, struct 
      * traffic does not set up) */
     if (decline & (BIT64(VN_F_CTRL_VQ) | BIT64(VN_F_MQ)))
         pairs = 1;
-    struct tb_opts to = {.queues = pairs, .dma_latency = o->dma_latency,
+    struct tb_opts to = {.packed = o->packed, .queues = pairs, .dma_latency = o->dma_latency,
                          .firmware = o->firmware, .corrupt_frame = -1,
                          .features = ~decline};
     struct scen_opts po = *o;
@@ -55,6 +56,11 @@ static int cell(const struct scen_opts *o, unsigned pairs, unsigned bit, struct 
         snprintf(r->error, sizeof r->error, "%s declined but negotiated", name);
         goto bad;
     }
+    if (!(got & BIT64(VN_F_RING_PACKED)) != !o->packed) {
+        snprintf(r->error, sizeof r->error, "%s off, %u pairs: RING_PACKED %s", name, pairs,
+                 o->packed ? "not negotiated" : "negotiated unasked");
+        goto bad;
+    }
     *used_pairs = vn_net_queue_pairs(tb.net);
     po.queues = *used_pairs;
     po.packets = o->packets ? o->packets : 48u * *used_pairs;
@@ -66,8 +72,8 @@ static int cell(const struct scen_opts *o, unsigned pairs, unsigned bit, struct 
     r->missing += cr.missing;
     r->total_cycles += vn_model_cycles(tb.m);
     if (!cr.pass) {
-        snprintf(r->error, sizeof r->error, "%s off, %u pairs (features 0x%llx): %.200s",
-                 name, pairs, (unsigned long long)got, cr.error);
+        snprintf(r->error, sizeof r->error, "%s off, %u pairs, %s (features 0x%llx): %.180s",
+                 name, pairs, o->packed ? "packed" : "split", (unsigned long long)got, cr.error);
         goto bad;
     }
     tb_close(&tb);
@@ -80,7 +86,7 @@ bad:
 int scen_matrix(const struct scen_opts *o, struct scen_result *r)
 {
     struct tb tb;
-    struct tb_opts to = {.dma_latency = o->dma_latency, .firmware = o->firmware,
+    struct tb_opts to = {.packed = o->packed, .dma_latency = o->dma_latency, .firmware = o->firmware,
                          .corrupt_frame = -1};
     unsigned rows[3], nrows = 0, max;
     int rc;
@@ -102,30 +108,36 @@ int scen_matrix(const struct scen_opts *o, struct scen_result *r)
     if (max > 4)
         rows[nrows++] = max;
 
-    printf("  matrix     feature declined        ");
-    for (unsigned c = 0; c < nrows; c++)
-        printf(" %2u pairs", rows[c]);
-    printf("\n");
     unsigned cells = 0;
     /* declining VERSION_1 is the driver's own refusal, not the device's */
-    uint64_t cols = offered & vn_net_known_features() & ~BIT64(VN_F_VERSION_1);
-    for (unsigned bit = 0; bit <= 64; bit++) {
-        if (bit < 64 && !(cols & BIT64(bit)))
-            continue;
-        printf("             %-24s", bit < 64 ? vn_feature_name(bit) : "(none)");
-        for (unsigned c = 0; c < nrows; c++) {
-            unsigned used;
-            if (cell(o, rows[c], bit, r, &used)) {
-                printf("  FAIL\n");
-                return 0;
-            }
-            if (used)
-                printf("   ok(%2u)", used);
-            else
-                printf("  refused");
-            cells++;
-        }
+    uint64_t cols = offered & vn_net_known_features() &
+                    ~(BIT64(VN_F_VERSION_1) | BIT64(VN_F_RING_PACKED));
+    unsigned layouts = (offered & BIT64(VN_F_RING_PACKED)) ? 2 : 1;
+    for (unsigned lay = 0; lay < layouts; lay++) {
+        struct scen_opts lo = *o;
+        lo.packed = (int)lay;
+        printf("  matrix     %-6s rings, declined    ", lay ? "packed" : "split");
+        for (unsigned c = 0; c < nrows; c++)
+            printf(" %2u pairs", rows[c]);
         printf("\n");
+        for (unsigned bit = 0; bit <= 64; bit++) {
+            if (bit < 64 && !(cols & BIT64(bit)))
+                continue;
+            printf("             %-24s", bit < 64 ? vn_feature_name(bit) : "(none)");
+            for (unsigned c = 0; c < nrows; c++) {
+                unsigned used;
+                if (cell(&lo, rows[c], bit, r, &used)) {
+                    printf("  FAIL\n");
+                    return 0;
+                }
+                if (used)
+                    printf("   ok(%2u)", used);
+                else
+                    printf("  refused");
+                cells++;
+            }
+            printf("\n");
+        }
     }
     printf("  matrix     %u cells, every one byte for byte (ok(N): N pairs in use; refused: "
            "the device kept FEATURES_OK clear, as it must)\n", cells);

@@ -238,6 +238,7 @@ static int reset_queue(struct qr *q, const struct scen_opts *o, unsigned vq, uns
 static int open_dev(struct qr *q, const struct scen_opts *o, int first)
 {
     struct tb_opts to = {
+        .packed = o->packed,
         .queues = o->queues,
         .ring_size = o->ring_size ? o->ring_size : 256,
         .rx_buf_len = o->rx_buf_len,

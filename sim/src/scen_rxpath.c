@@ -132,7 +132,7 @@ static int read_cfg_mac(struct tb *tb, uint8_t mac[6])
 int scen_rxfilter(const struct scen_opts *o, struct scen_result *r)
 {
     struct tb tb;
-    struct tb_opts to = {.queues = 1, .dma_latency = o->dma_latency, .fst_path = o->fst_path,
+    struct tb_opts to = {.packed = o->packed, .queues = 1, .dma_latency = o->dma_latency, .fst_path = o->fst_path,
                          .pcap_path = o->pcap_path, .firmware = o->firmware,
                          .corrupt_frame = -1};
     static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
@@ -329,7 +329,7 @@ static void random_flow(uint64_t *rs, struct vn_pkt_spec *s, const uint8_t own[6
 static int hash_config_only(const struct scen_opts *o, struct scen_result *r, uint64_t *rs)
 {
     struct tb tb;
-    struct tb_opts to = {.queues = 4, .dma_latency = o->dma_latency, .firmware = o->firmware,
+    struct tb_opts to = {.packed = o->packed, .queues = 4, .dma_latency = o->dma_latency, .firmware = o->firmware,
                          .corrupt_frame = -1, .features = ~(UINT64_C(1) << VN_F_RSS)};
     uint8_t key[40], own[6], f[2048], got[2048];
     const uint32_t types = VN_RSS_HASH_TYPES;
@@ -381,7 +381,7 @@ int scen_rss(const struct scen_opts *o, struct scen_result *r)
 {
     struct tb tb;
     unsigned pairs = o->queues ? o->queues : 4;
-    struct tb_opts to = {.queues = pairs, .dma_latency = o->dma_latency,
+    struct tb_opts to = {.packed = o->packed, .queues = pairs, .dma_latency = o->dma_latency,
                          .fst_path = o->fst_path, .pcap_path = o->pcap_path,
                          .firmware = o->firmware, .corrupt_frame = -1};
     uint64_t rs = o->seed ? o->seed : 1;
@@ -593,7 +593,7 @@ out:
 int scen_csum(const struct scen_opts *o, struct scen_result *r)
 {
     struct tb tb;
-    struct tb_opts to = {.queues = 1, .dma_latency = o->dma_latency, .fst_path = o->fst_path,
+    struct tb_opts to = {.packed = o->packed, .queues = 1, .dma_latency = o->dma_latency, .fst_path = o->fst_path,
                          .pcap_path = o->pcap_path, .firmware = o->firmware,
                          .corrupt_frame = -1,
                          .indirect = o->indirect, .rx_buf_len = o->rx_buf_len};

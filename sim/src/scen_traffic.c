@@ -41,6 +41,7 @@ void scen_close(struct tb *tb, struct scen_result *r)
 static int open_tb(const struct scen_opts *o, struct tb *tb, struct scen_result *r, int loopback)
 {
     struct tb_opts to = {
+        .packed = o->packed,
         .queues = o->queues,
         .ring_size = o->ring_size,
         .rx_buf_len = o->rx_buf_len,

@@ -13,6 +13,7 @@ struct scen_opts {
     unsigned rx_buf_len; /* bytes per RX buffer incl. header; 0: the driver's 1526 */
     int no_mrg;          /* the driver declines MRG_RXBUF */
     int indirect;        /* the driver puts every chain in an indirect table */
+    int packed;          /* the driver takes RING_PACKED: every queue is a packed ring */
     uint32_t dma_latency;
     unsigned frame_len; /* 0: mixed sizes */
     const char *fst_path, *pcap_path;

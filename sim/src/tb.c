@@ -89,7 +89,9 @@ int tb_open(struct tb *tb, const struct tb_opts *o)
                              .tx_split_hdr = o->indirect,
                              .features = (o->features ? o->features : ~UINT64_C(0)) &
                                          (o->no_mrg ? ~(UINT64_C(1) << VN_F_MRG_RXBUF)
-                                                    : ~UINT64_C(0)),
+                                                    : ~UINT64_C(0)) &
+                                         (o->packed ? ~UINT64_C(0)
+                                                    : ~(UINT64_C(1) << VN_F_RING_PACKED)),
                              .use_irq = 1};
     rc = vn_net_open(tb->tr, &no, &tb->net);
     if (rc) {

@@ -18,6 +18,7 @@ struct tb_opts {
     int no_mrg;           /* decline MRG_RXBUF */
     uint64_t features;    /* features the driver may accept (0: all it knows) */
     int indirect;         /* chains in indirect tables, TX header in its own descriptor */
+    int packed;           /* take RING_PACKED (else the driver declines it: split rings) */
     uint32_t dma_latency; /* cycles, 0: model default */
     const char *fst_path;
     const char *pcap_path;
