@@ -826,7 +826,8 @@ static int data_queue(struct vn_net *n, unsigned vq, struct net_q **q)
 static unsigned rx_nbufs(const struct vn_net *n, const void *cookie)
 {
     const unsigned char *h = cookie;
-    unsigned nb = (unsigned)h[10] | (unsigned)h[11] << 8;
+    unsigned nb = (unsigned)h[VN_NET_HDR_NUM_BUFFERS_OFF] |
+                  (unsigned)h[VN_NET_HDR_NUM_BUFFERS_OFF + 1] << 8;
 
     return has(n->drv_features, VN_F_MRG_RXBUF) && nb > 1 ? nb : 1;
 }
@@ -1161,11 +1162,11 @@ int vn_net_tx_ex(struct vn_net *n, unsigned qp, const void *frame, size_t len,
      * hash fields are unused on TX */
     memset(b, 0, hl);
     if (o && o->needs_csum) {
-        b[0] = VN_NET_HDR_F_NEEDS_CSUM;
-        b[6] = (unsigned char)o->csum_start;
-        b[7] = (unsigned char)(o->csum_start >> 8);
-        b[8] = (unsigned char)o->csum_offset;
-        b[9] = (unsigned char)(o->csum_offset >> 8);
+        b[VN_NET_HDR_FLAGS_OFF] = VN_NET_HDR_F_NEEDS_CSUM;
+        b[VN_NET_HDR_CSUM_START_OFF] = (unsigned char)o->csum_start;
+        b[VN_NET_HDR_CSUM_START_OFF + 1] = (unsigned char)(o->csum_start >> 8);
+        b[VN_NET_HDR_CSUM_OFFSET_OFF] = (unsigned char)o->csum_offset;
+        b[VN_NET_HDR_CSUM_OFFSET_OFF + 1] = (unsigned char)(o->csum_offset >> 8);
     }
     memcpy(b + hl, frame, len);
     struct vn_vq_seg seg[2];
@@ -1242,13 +1243,15 @@ int vn_net_rx_ex(struct vn_net *n, unsigned qp, void *buf, size_t cap, size_t *l
         }
         const unsigned char *h = cookie;
         if (info) {
-            info->flags = h[0];
+            info->flags = h[VN_NET_HDR_FLAGS_OFF];
             info->hash_value = 0;
             info->hash_report = 0;
             if (hl == VN_NET_HDR_HASH_LEN) {
-                info->hash_value = (uint32_t)h[12] | (uint32_t)h[13] << 8 |
-                                   (uint32_t)h[14] << 16 | (uint32_t)h[15] << 24;
-                info->hash_report = (uint16_t)(h[16] | h[17] << 8);
+                const unsigned char *hv = h + VN_NET_HDR_HASH_VALUE_OFF;
+                const unsigned char *hr = h + VN_NET_HDR_HASH_REPORT_OFF;
+                info->hash_value = (uint32_t)hv[0] | (uint32_t)hv[1] << 8 |
+                                   (uint32_t)hv[2] << 16 | (uint32_t)hv[3] << 24;
+                info->hash_report = (uint16_t)(hr[0] | hr[1] << 8);
             }
         }
         size_t flen = ulen - hl;

@@ -98,10 +98,10 @@ module vq_rx_out
   logic [159:0] hv, hm;
   always_comb begin
     hv = '0;
-    hv[7:0]    = m_dv ? 8'(NET_HDR_F_DATA_VALID) : 8'd0;
-    hv[87:80]  = 8'd1;                        // num_buffers (rewritten for merged frames)
-    hv[127:96] = m_hash;
-    hv[131:128] = m_rep;
+    hv[8 * NET_HDR_FLAGS_OFF +: 8]        = m_dv ? 8'(NET_HDR_F_DATA_VALID) : 8'd0;
+    hv[8 * NET_HDR_NUM_BUFFERS_OFF +: 8]  = 8'd1;   // (rewritten for merged frames)
+    hv[8 * NET_HDR_HASH_VALUE_OFF +: 32]  = m_hash;
+    hv[8 * NET_HDR_HASH_REPORT_OFF +: 4]  = m_rep;
     hm = m_h20 ? '1 : 160'({96{1'b1}});
   end
 
@@ -115,7 +115,7 @@ module vq_rx_out
   logic [12:0] s;           // bytes of header+frame written
   logic [12:0] cs;          // of them, into the current chain
   logic [7:0]  nb;          // chains the frame has used, the current one included
-  logic [63:0] nb_addr;     // where header byte 10 (num_buffers, low byte) went
+  logic [63:0] nb_addr;     // where num_buffers' low byte went
   logic        trunc;
   logic [15:0] cur_p;
   logic [11:0] cur_flen;
@@ -268,8 +268,8 @@ module vq_rx_out
         wr_p     <= r_p;
         s        <= ns;
         cs       <= e_cs + 13'(c);
-        if (e_s <= 13'd10 && ns > 13'd10)
-          nb_addr <= r_daddr + 64'(e_dpos) + 64'(13'(13'd10 - e_s));
+        if (e_s <= 13'(NET_HDR_NUM_BUFFERS_OFF) && ns > 13'(NET_HDR_NUM_BUFFERS_OFF))
+          nb_addr <= r_daddr + 64'(e_dpos) + 64'(13'(13'(NET_HDR_NUM_BUFFERS_OFF) - e_s));
         if (e_dpos + c >= r_dlen) begin
           r_di <= r_di + 1'b1;
           dpos <= '0;

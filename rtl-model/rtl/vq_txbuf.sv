@@ -253,8 +253,8 @@ module vq_txbuf
   /* verilator lint_on UNUSEDSIGNAL */
   logic [13:0]  h_fo;
   assign hb       = hdr_hash ? sdata[511:352] : {64'd0, sdata[511:416]};
-  assign h_cstart = hb[63:48];     // le16 at header bytes 6 and 8
-  assign h_coff   = hb[79:64];
+  assign h_cstart = hb[8 * NET_HDR_CSUM_START_OFF +: 16];
+  assign h_coff   = hb[8 * NET_HDR_CSUM_OFFSET_OFF +: 16];
   assign h_fo     = 14'(h_cstart) + 14'(h_coff);
   // big-endian words of line sl from csum_start to the end (worked out only while summing:
   // the cycle model evaluates it every cycle)
@@ -294,8 +294,9 @@ module vq_txbuf
       end
     end else if (s_ready) begin
       // needs a sum: TX_CSUM frame, NEEDS_CSUM, the field inside the frame
-      if (f_hl[sf] && !f_drop[sf] && (hb[0] != 1'b0) && 14'(f_len[sf]) >= h_fo + 14'd2 &&
-          13'(h_cstart) < f_len[sf]) begin
+      if (f_hl[sf] && !f_drop[sf] &&
+          (hb[8 * NET_HDR_FLAGS_OFF +: 8] & 8'(NET_HDR_F_NEEDS_CSUM)) != '0 &&
+          14'(f_len[sf]) >= h_fo + 14'd2 && 13'(h_cstart) < f_len[sf]) begin
         f_fix[sf] <= 1'b1;
         f_fo[sf]  <= 13'(h_fo);
         s_start   <= 13'(h_cstart);

@@ -13,7 +13,9 @@ verilate(vq_engines_rtl PREFIX Vvq_engines TOP_MODULE vq_engines
   SOURCES ${VN_RTL_DIR}/vionic.vlt ${VN_PKG} ${VN_RTL_DIR}/vq_engines.sv
   VERILATOR_ARGS -O3 --x-assign fast --x-initial fast -Wall -GQP=4 -y ${VN_RTL_DIR})
 
-add_executable(vq_engines_tb ${CMAKE_CURRENT_LIST_DIR}/tb_vq_engines.cpp)
+# vq_tb.h: the harness; tb_vq_split.cpp / tb_vq_packed.cpp: the scenarios; tb_vq_engines.cpp: main
+add_executable(vq_engines_tb ${CMAKE_CURRENT_LIST_DIR}/tb_vq_engines.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/tb_vq_split.cpp ${CMAKE_CURRENT_LIST_DIR}/tb_vq_packed.cpp)
 target_link_libraries(vq_engines_tb PRIVATE vq_engines_rtl vionic_regs)
 vionic_target(vq_engines_tb)
 add_test(NAME vq_engines_tb COMMAND vq_engines_tb)
