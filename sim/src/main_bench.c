@@ -381,7 +381,7 @@ int main(int argc, char **argv)
                qp_tx[q][0], qp_rx[q][0], qp_tx[q][1], qp_rx[q][1]);
     }
     /* the same 4-pair points with packed rings, beside the split ones above */
-    double pk_tx[3] = {0, 0, 0}, pk_rx[3] = {0, 0, 0}, pk_rl = 0, pk_rl_worst = 0;
+    double pk_tx[3] = {0, 0, 0}, pk_rx[3] = {0, 0, 0};
     fprintf(stderr, "%s: measuring packed rings...\n", prog);
     printf("  packed vs split rings (TX/RX cycles per packet):\n");
     ring_packed = 1;
@@ -394,12 +394,6 @@ int main(int argc, char **argv)
         printf("  %6u B: packed %6.2f / %6.2f, split %6.2f / %6.2f\n", wire_sizes[i], pk_tx[i],
                pk_rx[i], pts[i].tx_cpp, pts[i].rx_cpp);
     }
-    if (bench_reset_latency((unsigned)queues, (uint32_t)lat, 32, 41, &pk_rl, &pk_rl_worst)) {
-        fprintf(stderr, "%s: packed reset latency failed\n", prog);
-        rc = 1;
-    }
-    printf("  packed queue reset latency, 32 frames queued: %.0f/%.0f cycles median/worst\n",
-           pk_rl, pk_rl_worst);
     ring_packed = 0;
     double cps = 0, idle = 0;
     fprintf(stderr, "%s: measuring simulator speed...\n", prog);
@@ -492,7 +486,6 @@ int main(int argc, char **argv)
         vn_json_close(&j, '}');
     }
     vn_json_close(&j, ']');
-    vn_json_dbl(&j, "packed_reset_latency_median_cycles", pk_rl);
     vn_json_arr(&j, "queue_reset_latency");
     for (unsigned l = 0; l < 3; l++)
         for (unsigned d = 0; d < 4; d++) {
