@@ -176,7 +176,7 @@ module vq_chain
   assign pj     = 2'(pcur - pcur0);
   assign pd     = pf_d[int'(pf_rp[EW-1:0]) * 4 + int'(pj)];
   assign plen   = pd[95:64];
-  assign pflags = pk ? pd[127:112] : pd[111:96];
+  assign pflags = pk ? pd[8 * PDESC_FLAGS_OFF +: 16] : pd[111:96];
   // packed: the next slot in ring order, or in the table
   assign pnext  = !pk ? pd[127:112] : (!e_ind[pe] && pcur + 16'd1 == psz) ? 16'd0 : pcur + 16'd1;
   assign psz    = e_tsz[pe];
@@ -277,7 +277,7 @@ module vq_chain
       end
 
       if (!pf_empty && !perr && !e_ind[pe]) begin
-        e_id[pe] <= pd[111:96];
+        e_id[pe] <= pd[8 * PDESC_ID_OFF +: 16];
         e_rc[pe] <= e_rc[pe] + 1'b1;
       end
       if (!pf_empty) begin

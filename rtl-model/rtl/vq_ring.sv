@@ -92,6 +92,7 @@ module vq_ring
   localparam int PW = (NP > 1) ? $clog2(NP) : 1;
   localparam int LW = (HL > 1) ? $clog2(HL) : 1;
   localparam int NL = NP * HL;
+  localparam int PFO = 8 * PDESC_FLAGS_OFF;   // packed: a descriptor's flags, in bits
   if (HL < 1 || (HL & (HL - 1)) != 0) begin : g_bad_hl
     $error("vq_ring: HL must be a power of two");
   end
@@ -129,11 +130,7 @@ module vq_ring
   endfunction
   // packed: a slot is available against wrap counter w (2.8.1)
   function automatic logic pav(input logic [15:0] f, input logic w);
-    /* verilator lint_off UNUSEDSIGNAL */
-    logic [15:0] g;
-    /* verilator lint_on UNUSEDSIGNAL */
-    g = f;
-    return g[7] == w && g[15] != w;
+    return ((f & 16'(PDESC_F_AVAIL)) != 0) == w && ((f & 16'(PDESC_F_USED)) != 0) != w;
   endfunction
 
   // packed: slots a line of queue q may still read - never a whole ring past the consumer
@@ -329,13 +326,16 @@ module vq_ring
         end else if (ck_ring && pk) begin
           // beat b holds slots 4b..4b+3: their flags and NEXT bits
           lines[(int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)) * 4 + int'(cpl_beat[2:1])]
-               [64 * cpl_beat[0] +: 64] <= {cpl_data[496 +: 16], cpl_data[368 +: 16],
-                                            cpl_data[240 +: 16], cpl_data[112 +: 16]};
+               [64 * cpl_beat[0] +: 64] <= {cpl_data[384 + PFO +: 16], cpl_data[256 + PFO +: 16],
+                                            cpl_data[128 + PFO +: 16], cpl_data[PFO +: 16]};
           lnx[int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)][4 * cpl_beat[2:0] +: 4] <=
-              {cpl_data[496], cpl_data[368], cpl_data[240], cpl_data[112]};
+              {(cpl_data[384 + PFO +: 16] & 16'(DESC_F_NEXT)) != 0,
+               (cpl_data[256 + PFO +: 16] & 16'(DESC_F_NEXT)) != 0,
+               (cpl_data[128 + PFO +: 16] & 16'(DESC_F_NEXT)) != 0,
+               (cpl_data[PFO +: 16] & 16'(DESC_F_NEXT)) != 0};
           if (cpl_last) begin
             lfill[int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)] <= 1'b1;
-            more[ck_p] <= pav(cpl_data[128 * int'(ck_lc[1:0]) + 112 +: 16],
+            more[ck_p] <= pav(cpl_data[128 * int'(ck_lc[1:0]) + PFO +: 16],
                               lwp[int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)]);
           end
         end else if (ck_ring) begin
