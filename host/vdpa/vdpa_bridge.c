@@ -274,12 +274,36 @@ void bridge_signal(struct bridge *b, uint64_t fired)
     }
 }
 
+/* Descriptors the front-end has made available that the device has not given back: what a
+ * stalled ring is stuck on, read from the ring itself (-1: the ring is not mapped).  Packed:
+ * a slot is available while its AVAIL and USED bits differ (2.8.1), whatever the lap. */
+static long ring_outstanding(const struct bridge *b, const struct vring *v)
+{
+    if (!v->addr_set || v->num == 0)
+        return -1;
+    if (!packed(b)) {
+        const volatile uint16_t *a = vu_mem_gpa(&b->mem, v->avail_gpa + 2, 2);
+        const volatile uint16_t *u = vu_mem_gpa(&b->mem, v->used_gpa + 2, 2);
+        return a && u ? (uint16_t)(*a - *u) : -1;
+    }
+    long n = 0;
+    for (unsigned i = 0; i < v->num; i++) {
+        const uint8_t *d = vu_mem_gpa(&b->mem, v->desc_gpa + 16ull * i, 16);
+        if (!d)
+            return -1;
+        uint16_t flags;
+        memcpy(&flags, d + VN_PDESC_FLAGS_OFF, 2);
+        n += !(flags & VN_PDESC_F_AVAIL) != !(flags & VN_PDESC_F_USED);
+    }
+    return n;
+}
+
 void bridge_print_stats(const struct bridge *b, FILE *out)
 {
     for (unsigned q = 0; q < b->nq; q++) {
         const struct vring *v = &b->vr[q];
-        fprintf(out, "vdpa-stats: q%u %s pkts %llu bytes %llu\n", q, q % 2 ? "tx" : "rx",
-                (unsigned long long)v->pkts, (unsigned long long)v->bytes);
+        fprintf(out, "vdpa-stats: q%u %s pkts %llu bytes %llu outstanding %ld\n", q, q % 2 ? "tx" : "rx",
+                (unsigned long long)v->pkts, (unsigned long long)v->bytes, ring_outstanding(b, v));
     }
     fflush(out);
 }

@@ -17,6 +17,7 @@
 #include "peer.h"
 #include "qmp.h"
 #include "vdpa_bridge.h"
+#include "vionic_regs.h"
 #include "vn_log.h"
 #include "vn_model.h"
 
@@ -250,6 +251,15 @@ static void print_totals(const struct bridge *b, const struct wire *w, const str
            (unsigned long long)ps.arp_requests, (unsigned long long)ps.icmp_replies,
            (unsigned long long)ps.icmp_requests, (unsigned long long)ps.dropped,
            (unsigned long long)w->dropped);
+    /* the device's own counts: a frame lost on receive shows here, not in the rings */
+    uint32_t vnd[4] = {0};
+    static const uint32_t vnd_off[4] = {VN_VENDOR_VND_TX_PKTS, VN_VENDOR_VND_RX_PKTS,
+                                        VN_VENDOR_VND_RX_DROPS, VN_VENDOR_VND_RX_FILTERED};
+    for (unsigned i = 0; i < 4; i++)
+        if (vn_model_bar_read(m, 0, VN_VENDOR_BASE + vnd_off[i], 4, &vnd[i]))
+            vnd[i] = UINT32_MAX;
+    printf("vdpa-stats: device tx %u rx %u rx-dropped %u rx-filtered %u\n", vnd[0], vnd[1], vnd[2],
+           vnd[3]);
     printf("vdpa-stats: model %llu cycles (%.1f us simulated), %.2f s wall, busy %.2f s, "
            "%.0f cycles per busy second, dma faults %llu, messages %llu, errors %llu\n",
            (unsigned long long)ms.cycles, (double)ms.cycles / (VN_MODEL_CLOCK_HZ / 1e6), wall,

@@ -114,3 +114,17 @@ rd_start_backend() {
 
 # rd_backend_stats LOG: the back-end's own counters (vionic-vdpa --stats lines).
 rd_backend_stats() { grep '^vdpa-stats:' "$1" 2>/dev/null || true; }
+
+# rd_backend_snapshot LOG: a running vionic-vdpa's counters now (SIGUSR1), for a failure's
+# report: per ring what the device still owes the driver, and the device's own drop counts.
+rd_backend_snapshot() {
+  local log=$1 pid n0
+  pid=$(pgrep -P "${RD_BACKEND_PID:-0}" -x vionic-vdpa 2>/dev/null | head -1)
+  [ -n "$pid" ] || return 0
+  n0=$(grep -c '^vdpa-stats: device' "$log" 2>/dev/null || true)
+  kill -USR1 "$pid" 2>/dev/null || return 0
+  _rd_more_stats() { [ "$(grep -c '^vdpa-stats: device' "$log" 2>/dev/null || true)" -gt "${n0:-0}" ]; }
+  rd_wait 5 _rd_more_stats || true
+  echo "backend counters at the failure:" >&2
+  grep '^vdpa-stats:' "$log" | awk '/^vdpa-stats: q0 /{n=0} {l[n++]=$0} END{for(i=0;i<n;i++)print l[i]}' >&2
+}

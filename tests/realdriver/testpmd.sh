@@ -121,7 +121,11 @@ tp() {
 field() { { grep -o "$1 *[0-9]*" "$OUT" | head -1 | grep -o '[0-9]*$'; } || true; }
 xstat() { awk -F': ' -v n="$1" '$1==n{print $2; exit}' "$OUT"; }
 
-fail() { echo "FAIL: $*"; echo "FAIL logs: frontend/backend tails follow" >&2; tail -15 "$LOG" >&2; tail -15 "$BLOG" >&2; exit 1; }
+fail() {
+  echo "FAIL: $*"; echo "FAIL logs: frontend/backend tails follow" >&2; tail -15 "$LOG" >&2; tail -15 "$BLOG" >&2
+  [ "$BACKEND" = vdpa ] && rd_backend_snapshot "$BLOG"
+  exit 1
+}
 
 rd_wait 30 prompt_after 0 || fail "testpmd gave no prompt (see log)"
 kill -0 "$FE_PID" 2>/dev/null || fail "testpmd exited during start-up"
