@@ -298,12 +298,26 @@ static long ring_outstanding(const struct bridge *b, const struct vring *v)
     return n;
 }
 
+/* Packed: the device event area's flags, which decide whether the front-end kicks at all
+ * (the device leaves them ENABLE; -1: not mapped or split). */
+static long ring_device_flags(const struct bridge *b, const struct vring *v)
+{
+    if (!packed(b) || !v->addr_set)
+        return -1;
+    const volatile uint16_t *f = vu_mem_gpa(&b->mem, v->used_gpa + 2, 2);
+    return f ? (long)*f : -1;
+}
+
 void bridge_print_stats(const struct bridge *b, FILE *out)
 {
     for (unsigned q = 0; q < b->nq; q++) {
         const struct vring *v = &b->vr[q];
-        fprintf(out, "vdpa-stats: q%u %s pkts %llu bytes %llu outstanding %ld\n", q, q % 2 ? "tx" : "rx",
+        fprintf(out, "vdpa-stats: q%u %s pkts %llu bytes %llu outstanding %ld", q, q % 2 ? "tx" : "rx",
                 (unsigned long long)v->pkts, (unsigned long long)v->bytes, ring_outstanding(b, v));
+        long f = ring_device_flags(b, v);
+        if (f >= 0)
+            fprintf(out, " device-event-flags %ld", f);
+        fputc('\n', out);
     }
     fflush(out);
 }

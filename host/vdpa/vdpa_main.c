@@ -258,8 +258,11 @@ static void print_totals(const struct bridge *b, const struct wire *w, const str
     for (unsigned i = 0; i < 4; i++)
         if (vn_model_bar_read(m, 0, VN_VENDOR_BASE + vnd_off[i], 4, &vnd[i]))
             vnd[i] = UINT32_MAX;
-    printf("vdpa-stats: device tx %u rx %u rx-dropped %u rx-filtered %u\n", vnd[0], vnd[1], vnd[2],
-           vnd[3]);
+    uint32_t status = UINT32_MAX; /* NEEDS_RESET here would mean a queue error stopped a ring */
+    if (vn_model_bar_read(m, 0, VN_COMMON_BASE + VN_COMMON_DEVICE_STATUS, 1, &status))
+        status = UINT32_MAX;
+    printf("vdpa-stats: device tx %u rx %u rx-dropped %u rx-filtered %u status 0x%02x\n", vnd[0], vnd[1],
+           vnd[2], vnd[3], status);
     printf("vdpa-stats: model %llu cycles (%.1f us simulated), %.2f s wall, busy %.2f s, "
            "%.0f cycles per busy second, dma faults %llu, messages %llu, errors %llu\n",
            (unsigned long long)ms.cycles, (double)ms.cycles / (VN_MODEL_CLOCK_HZ / 1e6), wall,

@@ -35,6 +35,7 @@ int main(int argc, char **argv)
         {"pk_lap", pk_lap},
         {"pk_starve", pk_starve},
         {"pk_mixed", pk_mixed},
+        {"pk_loop", pk_loop},
         {"perf_tx", [] {
              for (unsigned len : {64u, 128u, 256u, 1518u}) perf_tx(len);
              perf_tx(1518, 2500);

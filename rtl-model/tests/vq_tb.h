@@ -120,6 +120,7 @@ struct Rd {
     uint64_t addr;
     unsigned len, beat, nbeats;
     uint64_t due;
+    std::vector<uint8_t> snap;   // host memory as it was when the read was accepted
 };
 
 struct Wr {
@@ -138,6 +139,10 @@ class Tb {
     // host model knobs
     unsigned lat = 250, jitter = 0, max_reads = 256;
     bool interleave = false;
+    // Reads see host memory as it is when each beat is delivered, or (this probability) as
+    // it was when the read was accepted - the vn_model's way, where a driver's write and
+    // kick can land while a read that missed it is in flight.
+    double snap_p = 0.0;
     double wr_ready_p = 1.0, msi_ready_p = 1.0, tx_ready_p = 1.0, rx_valid_p = 1.0;
     std::vector<Rd> rds;
     int cur_rd = -1;
@@ -248,7 +253,9 @@ class Tb {
                 for (int b = 3; b >= 0; b--) {
                     uint64_t a = r.addr + 64ull * r.beat + 4 * w + b;
                     uint64_t off = 64ull * r.beat + 4 * w + b;
-                    v = v << 8 | ((off < r.len && in_mem(a, 1)) ? *at(a) : 0);
+                    uint8_t byte = 0;
+                    if (off < r.len && in_mem(a, 1)) byte = r.snap.empty() ? *at(a) : r.snap[off];
+                    v = v << 8 | byte;
                 }
                 d->rd_cpl_data[w] = v;
             }
@@ -303,7 +310,7 @@ class Tb {
 
         // what happened in this cycle
         if (d->rd_req_valid && d->rd_req_ready) {
-            Rd r{(uint8_t)d->rd_req_tag, d->rd_req_addr, d->rd_req_len, 0, 0, 0};
+            Rd r{(uint8_t)d->rd_req_tag, d->rd_req_addr, d->rd_req_len, 0, 0, 0, {}};
             CHECK(r.len >= 1 && r.len <= 4096, "read length %u", r.len);
             CHECK(in_mem(r.addr, r.len), "read outside host memory: 0x%" PRIx64 "+%u", r.addr, r.len);
             CHECK(!tag_busy[r.tag], "tag %u reused while outstanding", r.tag);
@@ -313,6 +320,7 @@ class Tb {
             r.nbeats = (r.len + 63) / 64;
             r.due = cyc + lat + (jitter ? rint(0, jitter) : 0);
             if (lat_fn) r.due = cyc + lat_fn(r.addr, r.len);
+            if (snap_p > 0 && rnd() < snap_p && in_mem(r.addr, r.len)) r.snap.assign(at(r.addr), at(r.addr) + r.len);
             if (getenv("TB_TRACE")) std::printf("%" PRIu64 " rd %" PRIx64 " %u due %" PRIu64 "\n", cyc, r.addr, r.len, r.due);
             rds.push_back(r);
         }
@@ -1041,6 +1049,7 @@ void pk_reorder();
 void pk_lap();
 void pk_starve();
 void pk_mixed();
+void pk_loop();
 
 }  // namespace vqtb
 
