@@ -758,7 +758,8 @@ void pk_loop()
 {
     Tb t(SEED ^ 0x2c);
     t.d->pk = 1;
-    t.d->rx_queue_pairs = 1;
+    const unsigned NP = t.rint(1, QP);   // pairs in use; the rest stay off
+    t.d->rx_queue_pairs = NP;
     t.lat = 250;
     t.jitter = t.rint(0, 300);
     t.interleave = t.rnd() < 0.5;
@@ -766,13 +767,23 @@ void pk_loop()
     // testpmd's 256, and rings that make lines end at odd places
     const uint16_t sizes[] = {256, 256, 64, 100, 33, 40};
     const uint16_t sz = sizes[t.rint(0, 5)];
-    t.setup_pk(0, sz, 0);
-    t.setup_pk(1, sz, 1);
+    // a polling driver (DPDK) turns notifications off; an interrupt-driven one leaves them on
+    const uint16_t ev = t.rnd() < 0.5 ? VN_EVENT_F_DISABLE : VN_EVENT_F_ENABLE;
+    for (unsigned p = 0; p < NP; p++) {
+        t.setup_pk(2 * p, sz, (uint16_t)(2 * p), ev);
+        t.setup_pk(2 * p + 1, sz, (uint16_t)(2 * p + 1), ev);
+    }
     t.settle();
-    for (unsigned i = 0; i < sz; i++) t.post_rx_pk(0, 2048, 1);
-    t.kick(0);
-    const unsigned CIRC = std::min<unsigned>(32, sz), TOTAL = 3000;
-    unsigned to_send = CIRC, fed = 0, got = 0, sleeps = 0;
+    for (unsigned p = 0; p < NP; p++) {
+        for (unsigned i = 0; i < sz; i++) t.post_rx_pk(2 * p, 2048, 1);
+        t.kick(2 * p);
+    }
+    // a frame may land on any pair (the flow hash), so a pair's RX ring holds them all
+    const unsigned CIRC = std::min<unsigned>(32, sz / NP), TOTAL = 3000;
+    unsigned to_send[QP] = {}, got[QP] = {}, fed = 0, sleeps = 0;
+    for (unsigned p = 0; p < NP; p++) to_send[p] = CIRC;
+    auto delivered = [&] { unsigned n = 0; for (unsigned p = 0; p < NP; p++) n += t.vq[2 * p].delivered; return n; };
+    auto completed = [&] { unsigned n = 0; for (unsigned p = 0; p < NP; p++) n += t.vq[2 * p + 1].completed; return n; };
     uint64_t progress_at = 0;
     unsigned last_total = 0;
     std::vector<std::pair<uint64_t, unsigned>> kicks;   // (due cycle, queue)
@@ -781,47 +792,51 @@ void pk_loop()
             for (size_t k = 0; k < kicks.size();)
                 if (kicks[k].first <= t.cyc) { t.kick(kicks[k].second); kicks.erase(kicks.begin() + (long)k); }
                 else k++;
-            // the loopback: every frame the MAC sent comes back in
-            while (fed < t.vq[1].completed) { t.send_rx(t.rx_frame(t.rint(60, 300), 0)); fed++; }
+            // the loopback: every frame the MAC sent comes back in, on the pair its flow picks
+            for (unsigned c = completed(); fed < c; fed++) t.send_rx(t.rx_frame(t.rint(60, 300)));
             t.step();
         }
     };
     auto kick_later = [&](unsigned q) { kicks.push_back({t.cyc + t.rint(0, 2048), q}); };
-    while (t.vq[0].delivered < TOTAL) {
-        unsigned now = t.vq[0].delivered;
-        unsigned fresh = now - got;
-        got = now;
-        // receive: refill what was taken (written one by one while the device runs)
-        for (unsigned i = 0; i < fresh; i++) {
-            CHECK(t.post_rx_pk(0, 2048, 1), "RX refill");
-            if (t.rnd() < 0.2) advance(t.rint(0, 8));
+    while (delivered() < TOTAL) {
+        for (unsigned p = 0; p < NP; p++) {
+            VQ &rx = t.vq[2 * p];
+            unsigned fresh = rx.delivered - got[p];
+            got[p] = rx.delivered;
+            // receive: refill what was taken (written one by one while the device runs)
+            for (unsigned i = 0; i < fresh; i++) {
+                CHECK(t.post_rx_pk(2 * p, 2048, 1), "RX refill");
+                if (t.rnd() < 0.2) advance(t.rint(0, 8));
+            }
+            if (fresh) kick_later(2 * p);
+            to_send[p] += fresh;
+            // transmit what was received, up to a burst, then kick once
+            unsigned b = std::min(to_send[p], 32u), sent = 0;
+            for (; sent < b; sent++) {
+                if (!t.post_tx_pk(2 * p + 1, t.rint(60, 300), 1)) break;
+                if (t.rnd() < 0.2) advance(t.rint(0, 8));
+            }
+            to_send[p] -= sent;
+            if (sent) kick_later(2 * p + 1);
         }
-        if (fresh) kick_later(0);
-        to_send += fresh;
-        // transmit what was received, up to a burst, then kick once
-        unsigned b = std::min(to_send, 32u), sent = 0;
-        for (; sent < b; sent++) {
-            if (!t.post_tx_pk(1, t.rint(60, 300), 1)) break;
-            if (t.rnd() < 0.2) advance(t.rint(0, 8));
-        }
-        to_send -= sent;
-        if (sent) kick_later(1);
         bool nap = t.rnd() < 0.03;
         sleeps += nap;
         advance(nap ? t.rint(3000, 30000) : t.rint(1, 500));
-        unsigned total = t.vq[0].delivered + t.vq[1].completed;
+        unsigned total = delivered() + completed();
         if (total != last_total) { last_total = total; progress_at = t.cyc; }
         if (t.cyc - progress_at > 200000 && kicks.empty()) {
-            CHECK(false, "loop: circulation stopped at cycle %" PRIu64 ": %u delivered, %u sent, %u to send, "
-                  "TX %zu chains out (device at %08x), RX device at %08x, %zu frames at the MAC input",
-                  t.cyc, t.vq[0].delivered, t.vq[1].completed, to_send, t.vq[1].out.size(), t.qindices(1),
-                  t.qindices(0), t.rxq.size());
+            CHECK(false, "loop: circulation stopped at cycle %" PRIu64 ": %u delivered, %u sent, %zu frames at "
+                  "the MAC input", t.cyc, delivered(), completed(), t.rxq.size());
+            for (unsigned p = 0; p < NP; p++)
+                std::printf("  pair %u: to send %u, TX %zu chains out (device at %08x), RX device at %08x\n", p,
+                            to_send[p], t.vq[2 * p + 1].out.size(), t.qindices(2 * p + 1), t.qindices(2 * p));
             return;
         }
     }
     CHECK(t.n_rx_drop == 0, "loop: %" PRIu64 " frames dropped on receive", t.n_rx_drop);
-    std::printf("pk_loop: rings of %u, %u frames circulating, %u delivered, %u sent, %u long sleeps, %" PRIu64 " cycles\n",
-                sz, CIRC, t.vq[0].delivered, t.vq[1].completed, sleeps, t.cyc);
+    std::printf("pk_loop: %u pair(s), rings of %u, notifications %s, %u frames circulating per pair, %u delivered, "
+                "%u sent, %u long sleeps, %" PRIu64 " cycles\n", NP, sz, ev == VN_EVENT_F_DISABLE ? "off" : "on", CIRC,
+                delivered(), completed(), sleeps, t.cyc);
 }
 
 }  // namespace vqtb
