@@ -5,6 +5,8 @@
 #ifndef VN_FW_VIRTIO_RING_H
 #define VN_FW_VIRTIO_RING_H
 
+#include "vionic_regs.h"
+
 /* struct virtq_desc { le64 addr; le32 len; le16 flags; le16 next; } */
 #define VQ_DESC_SIZE 16u
 #define VQ_DESC_ADDR 0u
@@ -46,9 +48,9 @@
 #define PVQ_EVENT_FLAGS_MASK 3u /* bits 2..15 reserved */
 #define PVQ_EVENT_ALIGN 4u
 
-/* A ring position as off_wrap (and QC_BASE, VND_QUEUE_BASE) hold it: the slot in [14:0],
- * the wrap counter in [15]. */
-#define PVQ_IDX_MASK 0x7fffu
-#define PVQ_WRAP_SHIFT 15u
+/* A ring position as off_wrap (and QC_BASE, VND_QUEUE_BASE) hold it: the register map's
+ * encoding, the slot in [14:0] and the wrap counter in [15]. */
+#define PVQ_IDX_MASK VN_PACKED_POS_IDX_MASK
+#define PVQ_WRAP_SHIFT VN_PACKED_POS_WRAP_SHIFT
 
 #endif

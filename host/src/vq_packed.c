@@ -24,8 +24,8 @@ _Static_assert(offsetof(struct vq_pdesc, flags) == VN_PDESC_FLAGS_OFF, "pvirtq_d
 /* Driver and device event suppression areas: 4 bytes each, 4-byte aligned, after the
  * ring (whose 16 * N bytes keep them aligned). */
 #define EVENT_BYTES 4u
-#define WRAP_BIT 15
-#define OFF_MASK 0x7fffu
+#define WRAP_BIT VN_PACKED_POS_WRAP_SHIFT
+#define OFF_MASK VN_PACKED_POS_IDX_MASK
 #define EVENT_FLAGS_MASK 0x3u
 
 static int packed_check_size(unsigned n)

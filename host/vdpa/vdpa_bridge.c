@@ -118,7 +118,7 @@ static void account_packed(struct bridge *b, unsigned q)
 {
     struct vring *v = &b->vr[q];
     for (unsigned n = 0; n < v->num; n++) {
-        uint16_t idx = v->seen_used & 0x7fff, wrap = v->seen_used >> 15;
+        uint16_t idx = v->seen_used & VN_PACKED_POS_IDX_MASK, wrap = v->seen_used >> VN_PACKED_POS_WRAP_SHIFT;
         const uint8_t *d = vu_mem_gpa(&b->mem, v->desc_gpa + 16ull * idx, 16);
         if (!d)
             return;
@@ -133,7 +133,8 @@ static void account_packed(struct bridge *b, unsigned q)
             v->bytes += len > NET_HDR_LEN ? len - NET_HDR_LEN : 0;
         v->pkts++;
         idx++;
-        v->seen_used = idx == v->num ? (uint16_t)(!wrap << 15) : (uint16_t)(wrap << 15 | idx);
+        v->seen_used = idx == v->num ? (uint16_t)(!wrap << VN_PACKED_POS_WRAP_SHIFT)
+                                     : (uint16_t)(wrap << VN_PACKED_POS_WRAP_SHIFT | idx);
     }
 }
 
