@@ -17,7 +17,7 @@ extern "C" {
 typedef struct vn_model vn_model;
 
 /* The host side of the DMA port: host memory by bus address (an IOVA, never a pointer).
- * Return 0, or nonzero when the range is not mapped (a DMA fault: reads then return
+ * Return 0 (a read then filled all len bytes), or nonzero when the range is not mapped (a DMA fault: reads then return
  * zeros, writes are dropped, and vn_model_dma_faults() counts it).  MSI-X messages are
  * ordinary 4-byte writes to the address the MSI-X table holds. */
 struct vn_model_host {

@@ -130,7 +130,8 @@ struct vn_model {
         r.next = 0;
         r.tag = tag;
         r.due = cycles + latency;
-        std::memset(r.data, 0, static_cast<size_t>(r.beats) * kBeat);
+        // only the last beat's tail is not overwritten by the read itself
+        std::memset(r.data + n, 0, static_cast<size_t>(r.beats) * kBeat - n);
         if (bad || !host.dma_read || host.dma_read(host.ctx, addr, r.data, n) != 0) {
             std::memset(r.data, 0, n);
             st.dma_faults++;
