@@ -263,10 +263,10 @@ static void print_totals(const struct bridge *b, const struct wire *w, const str
         status = UINT32_MAX;
     printf("vdpa-stats: device tx %u rx %u rx-dropped %u rx-filtered %u status 0x%02x\n", vnd[0], vnd[1],
            vnd[2], vnd[3], status);
-    printf("vdpa-stats: model dma reads %llu writes %llu faults %llu, mac tx %llu rx %llu, rx waiting %u\n",
+    printf("vdpa-stats: model dma reads %llu writes %llu, mac tx %llu rx %llu, rx waiting %u\n",
            (unsigned long long)ms.dma_reads, (unsigned long long)ms.dma_writes,
-           (unsigned long long)ms.dma_faults, (unsigned long long)ms.mac_tx_frames,
-           (unsigned long long)ms.mac_rx_frames, vn_model_mac_rx_pending(m));
+           (unsigned long long)ms.mac_tx_frames, (unsigned long long)ms.mac_rx_frames,
+           vn_model_mac_rx_pending(m));
     printf("vdpa-stats: model %llu cycles (%.1f us simulated), %.2f s wall, busy %.2f s, "
            "%.0f cycles per busy second, dma faults %llu, messages %llu, errors %llu\n",
            (unsigned long long)ms.cycles, (double)ms.cycles / (VN_MODEL_CLOCK_HZ / 1e6), wall,

@@ -1,7 +1,7 @@
 // tb_vq_packed.cpp: the packed-ring scenarios of vq_engines_tb (2.8, DEV_CTRL.PACKED):
 // TX, wrap, late availability, RX, indirect tables, event suppression, queue reset, read
-// completions out of order (within a lap and across laps), the ring scanner's fairness, and
-// everything mixed.  The harness is in vq_tb.h.
+// completions out of order (within a lap and across laps), the ring scanner's fairness,
+// everything mixed, and a driver's io-forwarding loop.  The harness is in vq_tb.h.
 #include "vq_tb.h"
 
 namespace vqtb {
@@ -692,6 +692,7 @@ void pk_mixed()
     t.lat = 250;
     t.jitter = 200;
     t.interleave = true;
+    t.snap_p = 0.5;
     t.wr_ready_p = 0.9;
     t.tx_ready_p = 0.9;
     const uint16_t sz[QP] = {64, 48, 16, 7};
@@ -747,9 +748,10 @@ void pk_mixed()
     std::printf("pk_mixed: 4 TX x %u frames, %u RX frames, packed rings 64/48/16/7, reads out of order\n", N, N);
 }
 
-// A real driver in a loop, as testpmd's io forwarding over the vDPA bridge runs it: 32
-// frames circulate (TX -> MAC -> RX -> the driver -> TX) on one pair of 256-slot rings.
-// The driver wakes at random (sometimes after a long sleep, as a descheduled process
+// A real driver in a loop, as testpmd's io forwarding over the vDPA bridge runs it: up to
+// 32 frames a pair circulate (TX -> MAC -> RX, on the pair the flow picks -> the driver ->
+// TX) on 1 to 4 pairs of 256-slot rings (or sizes whose lines end at odd places), with
+// notifications on or off.  The driver wakes at random (sometimes after a long sleep, as a descheduled process
 // does), refills what it received and kicks once, then sends a burst and kicks once; its
 // kicks reach the device up to a bridge chunk (2048 cycles) after its writes, and half the
 // reads see host memory as it was when they were accepted (vn_model's way), so a write and
