@@ -19,6 +19,8 @@ int main(int argc, char **argv)
                         "ports: all of them, or those whose names contain a NAME. Environment:\n"
                         "  VQ_TB_SEED=N      seed (printed first; a failure replays with it)\n"
                         "  VQ_TB_SQUEEZE=F   make every ready signal rarer (0 < F < 1), for exploration\n"
+                        "  VQ_TB_SNAP=P      reads see memory as at acceptance with probability P (the\n"
+                        "                    scenarios that set their own keep it)\n"
                         "  TB_TRACE=1        print every read, write and used descriptor\n");
             return 0;
         }

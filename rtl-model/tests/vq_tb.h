@@ -190,6 +190,7 @@ class Tb {
         d->datapath_en = 1;
         for (unsigned q = 0; q < NQ; q++) vq[q].q = q;
         if (const char *e = std::getenv("VQ_TB_SQUEEZE")) squeeze = std::atof(e);
+        if (const char *e = std::getenv("VQ_TB_SNAP")) snap_p = std::atof(e);
     }
     ~Tb() { d->final(); }
 
