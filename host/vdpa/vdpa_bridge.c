@@ -284,8 +284,7 @@ static long ring_outstanding(const struct bridge *b, const struct vring *v)
         return -1;
     if (!packed(b)) {
         const volatile uint16_t *a = vu_mem_gpa(&b->mem, v->avail_gpa + 2, 2);
-        const volatile uint16_t *u = vu_mem_gpa(&b->mem, v->used_gpa + 2, 2);
-        return a && u ? (uint16_t)(*a - *u) : -1;
+        return a ? (uint16_t)(*a - used_idx(b, v)) : -1;
     }
     long n = 0;
     for (unsigned i = 0; i < v->num; i++) {

@@ -42,6 +42,7 @@ static bool has(uint64_t f, unsigned bit) { return (f >> bit) & 1u; }
 uint64_t vdpa_dev_device_features(const struct vdpa_dev *d) { return d->dev_features; }
 unsigned vdpa_dev_max_pairs(const struct vdpa_dev *d) { return d->max_pairs; }
 bool vdpa_dev_is_up(const struct vdpa_dev *d) { return d->up; }
+int vdpa_dev_status(struct vdpa_dev *d, uint8_t *st) { return vn_pci_get_device_status(&d->pci, st); }
 void vdpa_dev_mac(const struct vdpa_dev *d, uint8_t mac[6]) { memcpy(mac, d->mac, 6); }
 void vdpa_dev_set_features(struct vdpa_dev *d, uint64_t f) { d->front_features = f; }
 

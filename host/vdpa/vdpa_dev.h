@@ -38,6 +38,9 @@ VN_WUR int vdpa_dev_link_status(struct vdpa_dev *d, uint16_t *status);
  * bridge itself needs (ACCESS_PLATFORM, RING_RESET, CTRL_VQ + MQ), at the next start. */
 void vdpa_dev_set_features(struct vdpa_dev *d, uint64_t features);
 bool vdpa_dev_is_up(const struct vdpa_dev *d);
+/* device_status as the device reports it now (NEEDS_RESET: a queue error), through the
+ * transport like every other access; 0 or a negative errno. */
+int vdpa_dev_status(struct vdpa_dev *d, uint8_t *st);
 
 /* Start queue q with cfg: the device is brought up first if it is not (reset, features,
  * control queue, DRIVER_OK).  A non-zero base goes to vionic's VND_QUEUE_BASE (virtio 1.2

@@ -235,7 +235,7 @@ struct runstats {
     uint64_t cycles;
 };
 
-static void print_totals(const struct bridge *b, const struct wire *w, const struct runstats *rs,
+static void print_totals(struct bridge *b, const struct wire *w, const struct runstats *rs,
                          vn_model *m)
 {
     struct vn_peer_stats ps;
@@ -256,13 +256,13 @@ static void print_totals(const struct bridge *b, const struct wire *w, const str
     static const uint32_t vnd_off[4] = {VN_VENDOR_VND_TX_PKTS, VN_VENDOR_VND_RX_PKTS,
                                         VN_VENDOR_VND_RX_DROPS, VN_VENDOR_VND_RX_FILTERED};
     for (unsigned i = 0; i < 4; i++)
-        if (vn_model_bar_read(m, 0, VN_VENDOR_BASE + vnd_off[i], 4, &vnd[i]))
+        if (vn_tr_bar_read(b->tr, 0, VN_VENDOR_BASE + vnd_off[i], 4, &vnd[i]))
             vnd[i] = UINT32_MAX;
-    uint32_t status = UINT32_MAX; /* NEEDS_RESET here would mean a queue error stopped a ring */
-    if (vn_model_bar_read(m, 0, VN_COMMON_BASE + VN_COMMON_DEVICE_STATUS, 1, &status))
-        status = UINT32_MAX;
-    printf("vdpa-stats: device tx %u rx %u rx-dropped %u rx-filtered %u status 0x%02x\n", vnd[0], vnd[1],
-           vnd[2], vnd[3], status);
+    uint8_t status = 0;
+    int st_rc = vdpa_dev_status(b->dev, &status);
+    printf("vdpa-stats: device tx %u rx %u rx-dropped %u rx-filtered %u status ", vnd[0], vnd[1], vnd[2],
+           vnd[3]);
+    printf(st_rc ? "unreadable\n" : "0x%02x\n", status);
     printf("vdpa-stats: model dma reads %llu writes %llu, mac tx %llu rx %llu, rx waiting %u\n",
            (unsigned long long)ms.dma_reads, (unsigned long long)ms.dma_writes,
            (unsigned long long)ms.mac_tx_frames, (unsigned long long)ms.mac_rx_frames,
