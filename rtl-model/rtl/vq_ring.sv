@@ -13,7 +13,7 @@
 //
 // Packed rings (pk, 2.8): there is no avail idx, so a line is a read of up to 32
 // descriptors from the fetch position (never across the ring end) and keeps their flags
-// (AVAIL, USED, NEXT); positions are {wrap, index[14:0]}.  A kick reads one line; a line whose
+// and NEXT bits; positions are {wrap, index[14:0]}.  A kick reads one line; a line whose
 // last slot is available asks for the next (more), up to HL in flight.  The consumer takes
 // a head where the slot is available (AVAIL = wrap, USED = !wrap) and skips the chain's
 // other slots with it.  At the first slot that is not available the queue rewinds: once
@@ -111,15 +111,12 @@ module vq_ring
   logic [NP-1:0] rr_ev;         // EVENT_IDX: avail_event written, read avail idx again
   logic [NP-1:0] aev_ok;        // aev holds what was last asked for as avail_event
   logic [15:0]  aev   [NP];
+  logic [31:0]  lnx   [NL];     // packed: NEXT of each slot of a line
   logic         lwp   [NL];     // packed: the wrap counter its slots are read against
   logic [NP-1:0] more;          // packed: the last line came back available to its end
   logic [NP-1:0] rrk;           // packed: read again from the rewound slot
   logic [NP-1:0] icn;           // packed: the next slot continues a chain already taken
   logic [LW+1:0] lout  [NP];    // packed: line reads out
-  logic [NP-1:0] avrd;          // split: an avail flags|idx read is out
-  // a queue has a read of its avail state out: split, the avail idx read; packed, a line
-  always_comb
-    for (int i = 0; i < NP; i++) avout[i] = pk ? lout[i] != '0 : avrd[i];
 
   function automatic int lidx(input logic [PW-1:0] p, input logic [LW-1:0] l);
     return int'(p) * HL + ((HL > 1) ? int'(l) : 0);
@@ -211,24 +208,23 @@ module vq_ring
   // goes on into the next (pkcross)
   logic       pkav, pkcross, pk_rw, pkstop;
   logic [5:0] pkend, clc;
+  logic [31:0] cnx;
   assign clc  = lcnt[lidx(pp, crl[LW-1:0])];
+  assign cnx  = lnx[lidx(pp, crl[LW-1:0])];
   assign pkav = pav(centry, cons[pp][15]);
   // a chain's slots in a line after its head's are taken only while available (that line
   // may have been read before the driver wrote them): pkstop, the chain goes on at pkend
-  logic [15:0] sflags;
   always_comb begin
     pkend   = clc;
     pkcross = 1'b1;
     pkstop  = 1'b0;
-    sflags  = '0;
     if (pk && cfill)
       for (int i = 0; i < 32; i++)
         if (pkcross && !pkstop && 6'(i) >= 6'(hpos[pp]) && 6'(i) < clc) begin
-          sflags = lines[lidx(pp, crl[LW-1:0]) * 4 + i / 8][16 * (i % 8) +: 16];
-          if (icn[pp] && !pav(sflags, cons[pp][15])) begin
+          if (icn[pp] && !pav(lines[lidx(pp, crl[LW-1:0]) * 4 + i / 8][16 * (i % 8) +: 16], cons[pp][15])) begin
             pkend  = 6'(i);
             pkstop = 1'b1;
-          end else if ((sflags & 16'(DESC_F_NEXT)) == 0) begin
+          end else if (!cnx[i]) begin
             pkend   = 6'(i + 1);
             pkcross = 1'b0;
           end
@@ -285,7 +281,7 @@ module vq_ring
         rq_len     <= 13'd4;
         rq_p       <= 16'(cq);
         rq_cookie  <= CKW'({cq, 2'd0});
-        avrd[cq]   <= 1'b1;
+        avout[cq]  <= 1'b1;
         rr_ev[cq]  <= 1'b0;
         pend_clr   <= 1'b1;
         pend_clr_p <= 16'(cq);
@@ -316,6 +312,7 @@ module vq_ring
         lwp[lidx(cq, lwr[cq][LW-1:0])]   <= fetch[cq][15];
         lwr[cq]   <= lwr[cq] + 1'b1;
         fetch[cq] <= padv(fetch[cq], pk_k, size[cq]);
+        avout[cq] <= 1'b1;
         rrk[cq]   <= 1'b0;
         pend_clr   <= 1'b1;
         pend_clr_p <= 16'(cq);
@@ -327,10 +324,15 @@ module vq_ring
           ue_cpl_p <= 16'(ck_p);
           ue_val   <= pk ? cpl_data[31:0] : {16'd0, cpl_data[15:0]};
         end else if (ck_ring && pk) begin
-          // beat b holds slots 4b..4b+3: the line keeps their flags (AVAIL, USED, NEXT)
-          for (int j = 0; j < 4; j++)
-            lines[(int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)) * 4 + int'(cpl_beat[2:1])]
-                 [64 * cpl_beat[0] + 16 * j +: 16] <= cpl_data[128 * j + PFO +: 16];
+          // beat b holds slots 4b..4b+3: their flags and NEXT bits
+          lines[(int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)) * 4 + int'(cpl_beat[2:1])]
+               [64 * cpl_beat[0] +: 64] <= {cpl_data[384 + PFO +: 16], cpl_data[256 + PFO +: 16],
+                                            cpl_data[128 + PFO +: 16], cpl_data[PFO +: 16]};
+          lnx[int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)][4 * cpl_beat[2:0] +: 4] <=
+              {(cpl_data[384 + PFO +: 16] & 16'(DESC_F_NEXT)) != 0,
+               (cpl_data[256 + PFO +: 16] & 16'(DESC_F_NEXT)) != 0,
+               (cpl_data[128 + PFO +: 16] & 16'(DESC_F_NEXT)) != 0,
+               (cpl_data[PFO +: 16] & 16'(DESC_F_NEXT)) != 0};
           if (cpl_last) begin
             lfill[int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)] <= 1'b1;
             more[ck_p] <= pav(cpl_data[128 * int'(ck_lc[1:0]) + PFO +: 16],
@@ -341,7 +343,7 @@ module vq_ring
             lines[(int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)) * 4 + i] <= cpl_data[128 * i +: 128];
           lfill[int'(ck_p) * HL + ((HL > 1) ? int'(ck_l) : 0)] <= 1'b1;
         end else begin
-          avrd[ck_p]  <= 1'b0;
+          avout[ck_p] <= 1'b0;
           noint[ck_p] <= cpl_data[0];
           if (16'(av_new - fetch[ck_p]) > size[ck_p]) begin
             err_valid  <= 1'b1;
@@ -391,7 +393,10 @@ module vq_ring
       // packed: line reads out per queue (one may go out and one come in at once)
       if (pk) begin
         if (do_pk && !(lk_in && ck_p == cq)) lout[cq] <= lout[cq] + 1'b1;
-        if (lk_in && !(do_pk && ck_p == cq)) lout[ck_p] <= lout[ck_p] - 1'b1;
+        if (lk_in && !(do_pk && ck_p == cq)) begin
+          lout[ck_p] <= lout[ck_p] - 1'b1;
+          if (lout[ck_p] == (LW+2)'(1)) avout[ck_p] <= 1'b0;
+        end
       end
 
       // a cleared queue has nothing in flight (it drained), so nothing above races this
@@ -403,7 +408,7 @@ module vq_ring
         lrd[clr_p[PW-1:0]]   <= '0;
         hpos[clr_p[PW-1:0]]  <= '0;
         noint[clr_p[PW-1:0]] <= 1'b0;
-        avrd[clr_p[PW-1:0]]  <= 1'b0;
+        avout[clr_p[PW-1:0]] <= 1'b0;
         rr_ev[clr_p[PW-1:0]]  <= 1'b0;
         aev_ok[clr_p[PW-1:0]] <= 1'b0;
         more[clr_p[PW-1:0]]   <= 1'b0;
