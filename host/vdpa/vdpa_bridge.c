@@ -308,16 +308,46 @@ static long ring_device_flags(const struct bridge *b, const struct vring *v)
     return f ? (long)*f : -1;
 }
 
+/* Packed, partly available: the first slots that are not, whole.  A used descriptor the
+ * front-end never refilled still holds the device's write (addr 0, the frame's len). */
+static void ring_print_unavailable(const struct bridge *b, const struct vring *v, unsigned q,
+                                   FILE *out)
+{
+    if (!packed(b) || !v->addr_set)
+        return;
+    unsigned shown = 0;
+    for (unsigned i = 0; i < v->num && shown < 8; i++) {
+        const uint8_t *d = vu_mem_gpa(&b->mem, v->desc_gpa + 16ull * i, 16);
+        if (!d)
+            return;
+        uint64_t addr;
+        uint32_t len;
+        uint16_t id, flags;
+        memcpy(&addr, d, 8);
+        memcpy(&len, d + 8, 4);
+        memcpy(&id, d + 12, 2);
+        memcpy(&flags, d + VN_PDESC_FLAGS_OFF, 2);
+        if (!(flags & VN_PDESC_F_AVAIL) != !(flags & VN_PDESC_F_USED))
+            continue;
+        fprintf(out, "vdpa-stats: q%u slot %u not available: addr 0x%llx len %u id %u flags 0x%04x\n",
+                q, i, (unsigned long long)addr, len, id, flags);
+        shown++;
+    }
+}
+
 void bridge_print_stats(const struct bridge *b, FILE *out)
 {
     for (unsigned q = 0; q < b->nq; q++) {
         const struct vring *v = &b->vr[q];
+        long n = ring_outstanding(b, v);
         fprintf(out, "vdpa-stats: q%u %s pkts %llu bytes %llu outstanding %ld", q, q % 2 ? "tx" : "rx",
-                (unsigned long long)v->pkts, (unsigned long long)v->bytes, ring_outstanding(b, v));
+                (unsigned long long)v->pkts, (unsigned long long)v->bytes, n);
         long f = ring_device_flags(b, v);
         if (f >= 0)
             fprintf(out, " device-event-flags %ld", f);
         fputc('\n', out);
+        if (n > 0 && (unsigned long)n < v->num)
+            ring_print_unavailable(b, v, q, out);
     }
     fflush(out);
 }

@@ -124,6 +124,9 @@ xstat() { awk -F': ' -v n="$1" '$1==n{print $2; exit}' "$OUT"; }
 fail() {
   echo "FAIL: $*"; echo "FAIL logs: frontend/backend tails follow" >&2; tail -15 "$LOG" >&2; tail -15 "$BLOG" >&2
   [ "$BACKEND" = vdpa ] && rd_backend_snapshot "$BLOG"
+  # RD_FAIL_HOOK=prog: run with the front-end's pid (timeout's; testpmd is its child) while
+  # it still lives, e.g. to read the PMD's ring indices from /proc/PID/mem
+  [ -n "${RD_FAIL_HOOK:-}" ] && "$RD_FAIL_HOOK" "$FE_PID" >&2
   exit 1
 }
 
