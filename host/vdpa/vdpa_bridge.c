@@ -275,9 +275,16 @@ void bridge_signal(struct bridge *b, uint64_t fired)
     }
 }
 
+/* Packed: a slot is available while its AVAIL and USED bits differ (2.8.1), whatever the lap. */
+static int pdesc_available(const uint8_t *d)
+{
+    uint16_t flags;
+    memcpy(&flags, d + VN_PDESC_FLAGS_OFF, 2);
+    return !(flags & VN_PDESC_F_AVAIL) != !(flags & VN_PDESC_F_USED);
+}
+
 /* Descriptors the front-end has made available that the device has not given back: what a
- * stalled ring is stuck on, read from the ring itself (-1: the ring is not mapped).  Packed:
- * a slot is available while its AVAIL and USED bits differ (2.8.1), whatever the lap. */
+ * stalled ring is stuck on, read from the ring itself (-1: the ring is not mapped). */
 static long ring_outstanding(const struct bridge *b, const struct vring *v)
 {
     if (!v->addr_set || v->num == 0)
@@ -291,9 +298,7 @@ static long ring_outstanding(const struct bridge *b, const struct vring *v)
         const uint8_t *d = vu_mem_gpa(&b->mem, v->desc_gpa + 16ull * i, 16);
         if (!d)
             return -1;
-        uint16_t flags;
-        memcpy(&flags, d + VN_PDESC_FLAGS_OFF, 2);
-        n += !(flags & VN_PDESC_F_AVAIL) != !(flags & VN_PDESC_F_USED);
+        n += pdesc_available(d);
     }
     return n;
 }
@@ -323,12 +328,12 @@ static void ring_print_unavailable(const struct bridge *b, const struct vring *v
         uint64_t addr;
         uint32_t len;
         uint16_t id, flags;
+        if (pdesc_available(d))
+            continue;
         memcpy(&addr, d, 8);
         memcpy(&len, d + 8, 4);
-        memcpy(&id, d + 12, 2);
+        memcpy(&id, d + VN_PDESC_ID_OFF, 2);
         memcpy(&flags, d + VN_PDESC_FLAGS_OFF, 2);
-        if (!(flags & VN_PDESC_F_AVAIL) != !(flags & VN_PDESC_F_USED))
-            continue;
         fprintf(out, "vdpa-stats: q%u slot %u not available: addr 0x%llx len %u id %u flags 0x%04x\n",
                 q, i, (unsigned long long)addr, len, id, flags);
         shown++;
