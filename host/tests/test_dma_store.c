@@ -5,6 +5,7 @@
  * seconds of that, default 0.3). */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, nanosleep under -std=c11 */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #include "check.h"
 #include "dma_store.h"
+#include "vionic_regs.h"
 
 static void check_pieces(void)
 {
@@ -52,28 +54,26 @@ static void check_bytes(void)
     CHECK_EQ(bad, 0);
 }
 
-/* ---- the race
- * ----------------------------------------------------------------------- */
+/* ---- the race ------------------------------------------------------------------------ */
 #define RING 256u
-#define F_AVAIL 0x0080u
-#define F_USED 0x8000u
-#define F_WRITE 0x0002u
 struct pdesc {
     uint64_t addr;
     uint32_t len;
     uint16_t id, flags;
 };
+_Static_assert(offsetof(struct pdesc, id) == VN_PDESC_ID_OFF, "pvirtq_desc.id");
+_Static_assert(offsetof(struct pdesc, flags) == VN_PDESC_FLAGS_OFF, "pvirtq_desc.flags");
 static struct pdesc ring[RING] __attribute__((aligned(64)));
 static int stop;
 static uint64_t lines, bursts;
 
 static int avail_for(uint16_t f, unsigned wrap)
 {
-    return !!(f & F_AVAIL) == wrap && !!(f & F_USED) != wrap;
+    return !!(f & VN_PDESC_F_AVAIL) == wrap && !!(f & VN_PDESC_F_USED) != wrap;
 }
 static int used_for(uint16_t f, unsigned wrap)
 {
-    return !!(f & F_AVAIL) == wrap && !!(f & F_USED) == wrap;
+    return !!(f & VN_PDESC_F_AVAIL) == wrap && !!(f & VN_PDESC_F_USED) == wrap;
 }
 
 static void *device(void *arg)
@@ -87,9 +87,10 @@ static void *device(void *arg)
         if (i < 4)
             break;
         struct pdesc line[4];
+        uint16_t uflags =
+            (uint16_t)(VN_DESC_F_WRITE | (wrap ? VN_PDESC_F_AVAIL | VN_PDESC_F_USED : 0));
         for (i = 0; i < 4; i++)
-            line[i] = (struct pdesc){0, 76, (uint16_t)(idx + i),
-                                     (uint16_t)(F_WRITE | (wrap ? F_AVAIL | F_USED : 0))};
+            line[i] = (struct pdesc){0, 76, (uint16_t)(idx + i), uflags};
         vn_dma_store(&ring[idx], line, sizeof line);
         __atomic_store_n(&lines, lines + 1, __ATOMIC_RELAXED);
         idx = (idx + 4) % RING;
@@ -104,7 +105,7 @@ static void *driver(void *arg)
 {
     (void)arg;
     unsigned used = 0, uwrap = 1, avail = 0;
-    uint16_t cached = F_WRITE | F_USED;
+    uint16_t cached = VN_DESC_F_WRITE | VN_PDESC_F_USED;
     uint64_t seq = 0;
     while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
         unsigned n = 0;
@@ -119,7 +120,7 @@ static void *driver(void *arg)
             __atomic_store_n(&ring[avail].flags, cached, __ATOMIC_RELEASE);
             avail = (avail + 1) % RING;
             if (avail == 0)
-                cached ^= F_AVAIL | F_USED;
+                cached ^= VN_PDESC_F_AVAIL | VN_PDESC_F_USED;
         }
         if (n)
             __atomic_store_n(&bursts, bursts + 1, __ATOMIC_RELAXED);
@@ -137,7 +138,7 @@ static double now(void)
 static void check_race(double secs)
 {
     for (unsigned i = 0; i < RING; i++)
-        ring[i] = (struct pdesc){0, 2060, (uint16_t)i, F_WRITE | F_AVAIL};
+        ring[i] = (struct pdesc){0, 2060, (uint16_t)i, VN_DESC_F_WRITE | VN_PDESC_F_AVAIL};
     pthread_t dev, drv;
     CHECK_EQ(pthread_create(&drv, NULL, driver, NULL), 0);
     CHECK_EQ(pthread_create(&dev, NULL, device, NULL), 0);
